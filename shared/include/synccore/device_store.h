@@ -1,0 +1,195 @@
+#pragma once
+// The device's own SQLite file: household files, field versions and the outbox of changes.
+#include "synccore/changeset.h"
+#include "synccore/civil_date.h"
+#include "synccore/field_cipher.h"
+#include "synccore/hlc.h"
+#include "synccore/sqlite.h"
+#include "synccore/survey_definition.h"
+#include "synccore/validation.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace synccore {
+
+/// Thrown when a store cannot be opened or used (not for validation failures).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One record as stored, with the HLC version of each field.
+struct StoredRecord {
+  std::string type;
+  std::string uuid;
+  std::string parentUuid;
+  bool deleted = false;
+  RecordValues values;
+  std::map<std::string, std::string> versions;  // field -> HLC string
+
+  Json toJson() const;
+};
+
+/// One pending change waiting for the server's acknowledgement.
+struct OutboxEntry {
+  int64_t seq = 0;
+  std::string changeId;
+  std::string recordType;
+  std::string recordUuid;
+  std::string parentUuid;
+  std::string field;  // a field key, or "_deleted" for a tombstone
+  Value value;
+  std::optional<std::string> baseVersion;  // the version this device had when it edited
+  std::string hlc;
+  std::string author;
+
+  Json toJson() const;
+};
+
+/// What a caller asks to write: a new record (empty uuid), field edits, or a delete.
+struct RecordWrite {
+  std::string type;
+  std::string uuid;        // empty: create a new record with a new UUID
+  std::string parentUuid;  // the household, for person and visit records
+  RecordValues values;     // key -> new value (null clears)
+  bool remove = false;
+  bool create = false;     // create a new record with the given UUID (so one save can add a
+                           // household and its members)
+};
+
+/// The outcome of one save: the uuids written, or every failure (then nothing was written).
+struct SaveResult {
+  std::vector<std::string> uuids;
+  size_t changedFields = 0;
+  std::vector<ValidationFailure> failures;
+  bool ok() const { return failures.empty(); }
+};
+
+/// The changes to push next under one changeset id (re-sent unchanged until acknowledged).
+struct PushBatch {
+  std::string changesetId;
+  std::vector<OutboxEntry> entries;
+  Changeset toChangeset(const std::string& device) const;
+};
+
+/// Something the worker should see after a sync: a conflict or a refused change.
+struct SyncNotice {
+  int64_t id = 0;
+  std::string kind;  // conflict, rejected
+  std::string recordType;
+  std::string recordUuid;
+  std::string field;
+  Value value;  // the value this device sent
+  std::string code;
+  std::string conflictId;
+  std::string messageZh;
+  std::string messageEn;
+  std::string createdAt;
+  Json toJson() const;
+};
+
+/// One line of the household list.
+struct HouseholdSummary {
+  std::string uuid;
+  std::string grid;
+  std::string address;
+  std::string headName;
+  std::string residenceStatus;
+  int64_t memberCount = 0;
+  Json toJson() const;
+};
+
+/// A device's store: one SQLite file in WAL mode. Every save is one transaction that writes the
+/// values, their versions and one outbox entry per changed field. Thread-safe (one lock).
+class DeviceStore {
+ public:
+  struct Options {
+    std::string keyFile;                  // default: "<path>.key"
+    std::function<CivilDate()> today;     // default: CivilDate::today
+    HybridClock::WallClock wallClock;     // default: system clock
+  };
+  DeviceStore(const std::string& path, const SurveyDefinition& definition, Options options);
+  explicit DeviceStore(const std::string& path,
+                       const SurveyDefinition& definition = SurveyDefinition::builtin())
+      : DeviceStore(path, definition, Options{}) {}
+
+  /// Validates and writes all records in one transaction; on any failure writes nothing.
+  SaveResult save(const std::vector<RecordWrite>& writes);
+  std::optional<StoredRecord> load(const std::string& uuid) const;
+  /// Live (not deleted) person or visit records of a household.
+  std::vector<StoredRecord> children(const std::string& householdUuid, const std::string& type) const;
+  /// Live households, optionally those whose head, member name or address contains the text,
+  /// or with a member holding exactly that ID number.
+  std::vector<HouseholdSummary> listHouseholds(const std::string& search = {}) const;
+  std::vector<OutboxEntry> outbox() const;
+  size_t outboxSize() const;
+
+  // --- sync bookkeeping (used by SyncClient) ---
+  /// The in-flight batch if one was sent but not acknowledged, else the next entries under a new id.
+  PushBatch nextPushBatch(size_t maxEntries);
+  /// Applies a push answer in one transaction: entries the answer names leave the outbox, fields
+  /// settle to the server's current state when nothing newer is pending, conflicts become notices.
+  /// Returns how many entries left the outbox.
+  size_t acknowledgePush(const std::string& changesetId, const Json& results);
+  /// Entries the server refused (403/422 "rejected" list) move to notices with their values;
+  /// the in-flight batch is dropped so the rest is re-sent under a new id.
+  size_t rejectChanges(const Json& rejected);
+  /// Stores one pulled page and advances the cursor in the same transaction. A field with a
+  /// pending local change is not overwritten. Returns how many changes were stored.
+  size_t applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor);
+  int64_t pullCursor() const;
+  std::vector<SyncNotice> notices() const;
+  /// Live records as {uuid: {type, deleted, fields}} (comparable with the server's snapshot).
+  Json snapshot() const;
+  /// A setting kept in the file (server address, user); secrets are sealed with the device key.
+  std::string setting(const std::string& key) const;
+  void setSetting(const std::string& key, const std::string& value, bool secret = false);
+
+  const std::string& deviceId() const { return m_deviceId; }
+  int definitionVersion() const { return m_definition.version(); }
+  const SurveyDefinition& definition() const { return m_definition; }
+  std::string author() const;
+  void setAuthor(const std::string& author);
+  /// SQLite's PRAGMA integrity_check answer ("ok" when sound).
+  std::string integrityCheck() const;
+
+ private:
+  struct Context;
+  void migrate();
+  void loadKeyCheck();
+  std::optional<StoredRecord> loadLocked(const std::string& uuid) const;
+  std::optional<StoredRecord> loadFrom(const RecordTypeDef& def, const std::string& uuid) const;
+  std::vector<StoredRecord> childrenLocked(const std::string& householdUuid, const std::string& type) const;
+  void applyWrite(const RecordWrite& write, SaveResult& result, std::vector<std::string>& touchedHouseholds,
+                  std::vector<std::string>& touchedPersons);
+  void writeField(const RecordTypeDef& def, const std::string& uuid, const std::string& parent,
+                  const FieldDef* field, const std::string& key, const Value& value,
+                  const std::optional<std::string>& base);
+  void bindValue(Statement& st, int index, const FieldDef& field, const std::string& uuid, const Value& value) const;
+  Value readValue(const Statement& st, int col, const FieldDef& field, const std::string& uuid) const;
+  void setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field, const Value& value,
+                     const std::string& version);
+  bool hasPending(const std::string& uuid, const std::string& field) const;
+  std::vector<OutboxEntry> outboxLocked() const;
+  void addNotice(const SyncNotice& notice);
+  std::string metaGet(const std::string& key, const std::string& fallback = {}) const;
+  void metaSet(const std::string& key, const std::string& value);
+
+  mutable std::mutex m_mutex;
+  const SurveyDefinition& m_definition;
+  std::unique_ptr<Database> m_db;
+  std::unique_ptr<FieldCipher> m_cipher;
+  std::unique_ptr<HybridClock> m_clock;
+  std::function<CivilDate()> m_today;
+  std::string m_deviceId;
+};
+
+/// Fills birth date and sex of a person from a valid ID number where they are not given.
+void fillFromIdNumber(RecordValues& person, const CivilDate& today);
+
+}  // namespace synccore

@@ -1,0 +1,51 @@
+#pragma once
+// Hybrid logical clock stamps (wall ms, counter, device id) and the clock that issues them.
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace synccore {
+
+/// One HLC stamp. Ordered by (wallMs, counter, device); printed as a fixed-width sortable string.
+struct Hlc {
+  int64_t wallMs = 0;
+  uint32_t counter = 0;
+  std::string device;
+
+  /// "000001732300000000-00000-<device>": lexicographic order equals stamp order.
+  std::string toString() const;
+  static std::optional<Hlc> parse(std::string_view text);
+  auto operator<=>(const Hlc&) const = default;
+  bool operator==(const Hlc&) const = default;
+};
+
+/// Issues monotonically increasing stamps for one device and folds in stamps seen from others.
+/// Not thread-safe: one clock per store, used under the store's lock.
+class HybridClock {
+ public:
+  using WallClock = std::function<int64_t()>;
+  /// Remote stamps further ahead of our wall clock than this are refused (clock drift bound).
+  static constexpr int64_t kDefaultMaxDriftMs = 5 * 60 * 1000;
+
+  HybridClock(std::string device, Hlc last = {}, WallClock wall = systemWallMs,
+              int64_t maxDriftMs = kDefaultMaxDriftMs);
+
+  /// A stamp for a local event, greater than every stamp issued or observed before.
+  Hlc tick();
+  /// Folds in a stamp from another node. Returns false, changing nothing, when the stamp is
+  /// further in the future than the drift bound allows.
+  bool observe(const Hlc& remote);
+  const Hlc& last() const { return m_last; }
+  static int64_t systemWallMs();
+
+ private:
+  std::string m_device;
+  Hlc m_last;
+  WallClock m_wall;
+  int64_t m_maxDriftMs;
+};
+
+}  // namespace synccore

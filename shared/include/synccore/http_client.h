@@ -1,0 +1,117 @@
+#pragma once
+// HTTP(S) transport of the sync client: JSON over libcurl, gzip, error classes, backoff.
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace synccore {
+
+using Json = nlohmann::json;
+
+/// Why a request got no usable answer; None when an HTTP response (of any status) arrived.
+enum class TransportError {
+  None,
+  Unreachable,     // DNS failure, connection refused, no route, connect timed out
+  Timeout,         // connected, but the whole exchange took longer than totalTimeoutMs
+  ConnectionLost,  // reset, empty reply, partial response
+  TlsFailure,      // certificate not trusted, wrong name, handshake refused (permanent)
+  BadResponse,     // a 2xx whose body is not JSON, an undecodable or oversized body
+  InvalidAddress,  // the server address is not an http(s) URL (permanent)
+};
+
+/// Stable lowercase name of a transport error, e.g. "unreachable" (for logs and error codes).
+const char* transportErrorName(TransportError error);
+
+/// Outcome of one request: either a transport error or an HTTP status with its (decoded) body.
+struct HttpResult {
+  TransportError transport = TransportError::None;
+  long status = 0;                   // HTTP status when a response arrived
+  std::string body;                  // decompressed
+  Json json;                         // parsed body when it is JSON (else null)
+  std::string messageZh, messageEn;  // set when !ok(): plain words a grid worker can act on
+  std::string detail;  // technical cause for logs (curl's message); never contains the token
+
+  /// Transport None and a 2xx status.
+  bool ok() const;
+  /// Worth retrying later with the same request: transport errors except TlsFailure and
+  /// InvalidAddress, HTTP 408, 429, 500, 502, 503, 504. Never other 4xx (or 3xx).
+  bool retryable() const;
+};
+
+/// Per-client transport settings.
+struct HttpOptions {
+  long connectTimeoutMs = 10000;
+  long totalTimeoutMs = 60000;
+  // PEM of CAs (or the server's self-signed certificate) to trust; empty = the system store.
+  std::string caFile;
+  bool compressRequests = true;         // gzip request bodies above 1 KiB (Content-Encoding: gzip)
+  size_t maxResponseBytes = 64u << 20;  // decoded response bodies above this fail with BadResponse
+};
+
+/// Sends JSON requests to one server with a bearer token; thread-compatible (one client per
+/// thread). Keeps one curl handle so connections are reused between requests. Never follows
+/// redirects.
+class HttpClient {
+ public:
+  /// baseUrl like "https://10.0.0.5:8443" (a trailing slash is ignored); paths are appended to it.
+  explicit HttpClient(std::string baseUrl, HttpOptions options = {});
+  ~HttpClient();
+  HttpClient(HttpClient&&) noexcept;
+  HttpClient& operator=(HttpClient&&) noexcept;
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Sent as "Authorization: Bearer <token>" on every request; never put in a URL, never logged.
+  /// An empty token sends no Authorization header. Throws std::invalid_argument (without echoing
+  /// the token) if it contains characters that cannot appear in a header.
+  void setBearerToken(std::string token);
+  bool hasBearerToken() const { return !m_token.empty(); }
+
+  /// POSTs body as JSON (gzip-compressed above 1 KiB when enabled). Never throws for network or
+  /// server failures; they come back in the result.
+  HttpResult postJson(const std::string& path, const Json& body);
+  /// GETs path with query values URL-encoded. Never throws for network or server failures.
+  HttpResult get(const std::string& path, const std::map<std::string, std::string>& query = {});
+
+  /// Bytes sent and received on the wire (after compression, headers excluded) since construction.
+  uint64_t bytesSent() const { return m_bytesSent; }
+  uint64_t bytesReceived() const { return m_bytesReceived; }
+
+  const std::string& baseUrl() const { return m_baseUrl; }
+
+ private:
+  struct Handle;
+  HttpResult perform(const std::string& url, const std::string* postBody);
+
+  std::string m_baseUrl;
+  HttpOptions m_options;
+  std::string m_token;
+  std::unique_ptr<Handle> m_handle;
+  uint64_t m_bytesSent = 0;
+  uint64_t m_bytesReceived = 0;
+};
+
+/// Request bodies larger than this many bytes are gzip-compressed.
+inline constexpr size_t kCompressThresholdBytes = 1024;
+
+/// gzip (RFC 1952) of data with zlib at the default level. Throws std::runtime_error if zlib fails.
+std::string gzipCompress(std::string_view data);
+/// Inflates one gzip member; nullopt if the input is corrupt, truncated, followed by extra bytes,
+/// or would decompress to more than maxOutput bytes.
+std::optional<std::string> gzipDecompress(std::string_view data, size_t maxOutput);
+
+/// Percent-encodes everything except RFC 3986 unreserved characters (UTF-8 bytes one by one).
+std::string urlEncode(std::string_view text);
+
+/// Retry delay before attempt+1: exponential backoff with full jitter, base 500 ms, cap 30 s.
+/// attempt counts from 0; randomValue is uniform over uint32_t. Returns a value in
+/// [0, min(30000, 500 * 2^attempt)].
+long backoffDelayMs(int attempt, uint32_t randomValue);
+
+}  // namespace synccore

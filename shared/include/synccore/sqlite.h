@@ -1,0 +1,102 @@
+#pragma once
+// Thin RAII wrappers over the SQLite C API: a connection, a prepared statement, a transaction.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace synccore {
+
+/// Error raised by SQLite calls, carrying SQLite's result code.
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& what) : std::runtime_error(what), m_code(code) {}
+  int code() const { return m_code; }
+
+ private:
+  int m_code;
+};
+
+class Statement;
+
+/// An open SQLite connection; closes on destruction.
+class Database {
+ public:
+  enum class Mode { ReadWriteCreate, ReadOnly };
+  explicit Database(const std::string& path, Mode mode = Mode::ReadWriteCreate);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  Statement prepare(std::string_view sql);
+  int64_t lastInsertRowId() const;
+  int changes() const;
+  sqlite3* handle() const { return m_db; }
+  const std::string& path() const { return m_path; }
+
+ private:
+  sqlite3* m_db = nullptr;
+  std::string m_path;
+};
+
+/// A prepared statement with 1-based binding and 0-based column access.
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+
+  Statement& bind(int index, std::nullptr_t);
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bindBlob(int index, const std::vector<unsigned char>& blob);
+  /// Steps once; true while a row is available.
+  bool step();
+  /// Steps to completion (for statements returning no rows).
+  void run();
+  void reset();
+
+  int columnType(int col) const;
+  bool isNull(int col) const { return columnType(col) == SQLITE_NULL; }
+  int64_t int64(int col) const;
+  double real(int col) const;
+  std::string text(int col) const;
+  std::optional<std::string> optionalText(int col) const;
+  std::vector<unsigned char> blob(int col) const;
+  int columnCount() const;
+  std::string columnName(int col) const;
+
+ private:
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+/// A transaction that rolls back unless commit() is called.
+class Transaction {
+ public:
+  enum class Kind { Deferred, Immediate };
+  explicit Transaction(Database& db, Kind kind = Kind::Immediate);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& m_db;
+  bool m_done = false;
+};
+
+/// Quotes an identifier for SQL ("name" with inner quotes doubled).
+std::string quoteIdentifier(std::string_view name);
+
+}  // namespace synccore

@@ -1,0 +1,51 @@
+#pragma once
+// The device side of sync: sign in, push the outbox, pull the worker's grids, with retries.
+#include "synccore/device_store.h"
+#include "synccore/http_client.h"
+
+#include <functional>
+#include <string>
+
+namespace synccore {
+
+/// What one sync did, and why it stopped early if it did.
+struct SyncSummary {
+  bool ok = true;
+  size_t pushed = 0, applied = 0, duplicate = 0, conflicts = 0, rejected = 0, pulled = 0;
+  int attempts = 0;           // requests sent, retries included
+  std::string errorCode;      // e.g. unreachable, token_invalid, server_error
+  std::string messageZh, messageEn;
+  Json toJson() const;
+};
+
+/// Progress of a running sync, for a progress bar: phase "push" or "pull", done of total.
+using SyncProgress = std::function<void(const std::string& phase, size_t done, size_t total)>;
+
+/// Runs sync rounds for one device store against one server. Not thread-safe; one per device.
+class SyncClient {
+ public:
+  struct Options {
+    size_t pushBatch = 500;
+    size_t pullPage = 500;
+    int maxAttempts = 6;  // per request, on retryable failures only
+    std::function<void(long ms)> sleep;  // default: std::this_thread::sleep_for
+  };
+  SyncClient(DeviceStore& store, HttpClient& http, Options options);
+  SyncClient(DeviceStore& store, HttpClient& http) : SyncClient(store, http, Options{}) {}
+
+  /// Signs in and keeps the token (sealed) in the device file; sets the device's author.
+  SyncSummary login(const std::string& user, const std::string& password);
+  /// Pushes the whole outbox in batches, then pulls until the server has nothing more.
+  SyncSummary sync(const SyncProgress& progress = {});
+
+ private:
+  HttpResult send(const std::function<HttpResult()>& request, SyncSummary& summary);
+  bool push(SyncSummary& summary, const SyncProgress& progress);
+  bool pull(SyncSummary& summary, const SyncProgress& progress);
+  void fail(SyncSummary& summary, const HttpResult& result);
+  DeviceStore& m_store;
+  HttpClient& m_http;
+  Options m_options;
+};
+
+}  // namespace synccore

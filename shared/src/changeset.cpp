@@ -1,0 +1,155 @@
+#include "synccore/changeset.h"
+
+#include "synccore/field_cipher.h"
+#include "synccore/hlc.h"
+#include "synccore/random_id.h"
+
+#include <openssl/sha.h>
+
+#include <set>
+
+namespace synccore {
+
+namespace {
+
+const Json& member(const Json& j, const char* key, const std::string& path) {
+  if (!j.contains(key)) throw WireError(path + "." + key + " is missing");
+  return j.at(key);
+}
+
+std::string uuidAt(const Json& j, const char* key, const std::string& path) {
+  const Json& v = member(j, key, path);
+  if (!v.is_string() || !isUuid(v.get<std::string>())) throw WireError(path + "." + key + " must be a UUID string");
+  return v;
+}
+
+void onlyKeys(const Json& j, const std::set<std::string>& allowed, const std::string& path) {
+  for (const auto& [k, _] : j.items())
+    if (!allowed.count(k)) throw WireError(path + "." + k + " is not a known field");
+}
+
+std::string hlcAt(const Json& v, const std::string& path) {
+  if (!v.is_string() || !Hlc::parse(v.get<std::string>())) throw WireError(path + " must be an HLC stamp string");
+  return v;
+}
+
+}  // namespace
+
+Json Change::toJson() const {
+  return Json{{"change_id", changeId},
+              {"record_type", recordType},
+              {"record", record},
+              {"parent", parent.empty() ? Json() : Json(parent)},
+              {"field", field},
+              {"value", value},
+              {"base_version", baseVersion ? Json(*baseVersion) : Json()},
+              {"hlc", hlc}};
+}
+
+Json Changeset::toJson() const {
+  Json list = Json::array();
+  for (const auto& c : changes) list.push_back(c.toJson());
+  return Json{{"id", id}, {"device", device}, {"changes", list}};
+}
+
+std::string Changeset::digest() const {
+  Json list = Json::array();
+  for (const auto& c : changes) list.push_back(c.toJson());
+  const std::string canonical = Json{{"device", device}, {"changes", list}}.dump();
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), d);
+  return toHex(d, sizeof d);
+}
+
+std::string_view outcomeName(ChangeOutcome outcome) {
+  switch (outcome) {
+    case ChangeOutcome::Applied: return "applied";
+    case ChangeOutcome::Duplicate: return "duplicate";
+    case ChangeOutcome::Conflict: return "conflict";
+    case ChangeOutcome::Rejected: return "rejected";
+  }
+  return "rejected";
+}
+
+std::optional<ChangeOutcome> outcomeFromName(std::string_view name) {
+  for (auto o : {ChangeOutcome::Applied, ChangeOutcome::Duplicate, ChangeOutcome::Conflict, ChangeOutcome::Rejected})
+    if (outcomeName(o) == name) return o;
+  return std::nullopt;
+}
+
+Json PulledChange::toJson() const {
+  Json j = change.toJson();
+  j.erase("base_version");
+  j.erase("hlc");
+  j["seq"] = seq;
+  j["version"] = version;
+  j["author"] = author;
+  j["device"] = device;
+  return j;
+}
+
+PulledChange PulledChange::fromJson(const Json& j) {
+  if (!j.is_object()) throw WireError("a pulled change must be an object");
+  PulledChange p;
+  const std::string path = "change";
+  if (!member(j, "seq", path).is_number_integer()) throw WireError("change.seq must be an integer");
+  p.seq = j["seq"];
+  p.change.changeId = uuidAt(j, "change_id", path);
+  p.change.record = uuidAt(j, "record", path);
+  if (!member(j, "record_type", path).is_string()) throw WireError("change.record_type must be a string");
+  p.change.recordType = j["record_type"];
+  if (j.contains("parent") && !j["parent"].is_null()) p.change.parent = uuidAt(j, "parent", path);
+  if (!member(j, "field", path).is_string()) throw WireError("change.field must be a string");
+  p.change.field = j["field"];
+  p.change.value = member(j, "value", path);
+  p.version = hlcAt(member(j, "version", path), path + ".version");
+  p.change.hlc = p.version;
+  p.author = j.value("author", "");
+  p.device = j.value("device", "");
+  return p;
+}
+
+Change changeFromJson(const Json& j, const std::string& path) {
+  if (!j.is_object()) throw WireError(path + " must be an object");
+  onlyKeys(j, {"change_id", "record_type", "record", "parent", "field", "value", "base_version", "hlc"}, path);
+  Change c;
+  c.changeId = uuidAt(j, "change_id", path);
+  const Json& type = member(j, "record_type", path);
+  if (!type.is_string()) throw WireError(path + ".record_type must be a string");
+  c.recordType = type;
+  c.record = uuidAt(j, "record", path);
+  if (j.contains("parent") && !j["parent"].is_null()) c.parent = uuidAt(j, "parent", path);
+  const Json& field = member(j, "field", path);
+  if (!field.is_string() || field.get<std::string>().empty()) throw WireError(path + ".field must be a string");
+  c.field = field;
+  c.value = member(j, "value", path);
+  if (c.value.is_object()) throw WireError(path + ".value must not be an object");
+  if (j.contains("base_version") && !j["base_version"].is_null())
+    c.baseVersion = hlcAt(j["base_version"], path + ".base_version");
+  c.hlc = hlcAt(member(j, "hlc", path), path + ".hlc");
+  return c;
+}
+
+Changeset changesetFromJson(const Json& j) {
+  if (!j.is_object()) throw WireError("the body must be a JSON object");
+  onlyKeys(j, {"id", "device", "changes"}, "changeset");
+  Changeset cs;
+  cs.id = uuidAt(j, "id", "changeset");
+  const Json& device = member(j, "device", "changeset");
+  if (!device.is_string() || device.get<std::string>().empty() || device.get<std::string>().size() > 64)
+    throw WireError("changeset.device must be a string of 1-64 characters");
+  cs.device = device;
+  const Json& changes = member(j, "changes", "changeset");
+  if (!changes.is_array()) throw WireError("changeset.changes must be an array");
+  if (changes.size() > kMaxChangesPerChangeset)
+    throw WireError("changeset.changes holds more than " + std::to_string(kMaxChangesPerChangeset) + " changes");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    cs.changes.push_back(changeFromJson(changes[i], "changeset.changes[" + std::to_string(i) + "]"));
+    if (!ids.insert(cs.changes.back().changeId).second)
+      throw WireError("changeset.changes[" + std::to_string(i) + "].change_id repeats an earlier change");
+  }
+  return cs;
+}
+
+}  // namespace synccore

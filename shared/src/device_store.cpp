@@ -1,0 +1,717 @@
+#include "synccore/device_store.h"
+
+#include "synccore/id_number.h"
+#include "synccore/random_id.h"
+
+#include <algorithm>
+#include <set>
+
+namespace synccore {
+
+namespace {
+
+constexpr const char* kKeyCheckText = "anju-device-key-check";
+constexpr int kStoreFormat = 1;
+
+std::string blindIndexColumn(const FieldDef& f) { return f.key + "__bidx"; }
+bool hasBlindIndex(const FieldDef& f) { return f.sensitivity == "identity"; }
+std::string cellContext(const std::string& uuid, const std::string& field) { return uuid + "/" + field; }
+
+Value normalised(const FieldDef* f, const Value& v) {
+  if (f && f->type == FieldType::Decimal && v.is_number()) return v.get<double>();
+  return v;
+}
+
+}  // namespace
+
+Json StoredRecord::toJson() const {
+  Json fields = Json::object();
+  for (const auto& [k, v] : values) fields[k] = v;
+  Json j{{"type", type}, {"uuid", uuid}, {"deleted", deleted}, {"fields", fields}, {"versions", versions}};
+  if (!parentUuid.empty()) j["household"] = parentUuid;
+  return j;
+}
+
+Json OutboxEntry::toJson() const {
+  return Json{{"seq", seq},
+              {"change_id", changeId},
+              {"record_type", recordType},
+              {"record", recordUuid},
+              {"parent", parentUuid.empty() ? Json() : Json(parentUuid)},
+              {"field", field},
+              {"value", value},
+              {"base_version", baseVersion ? Json(*baseVersion) : Json()},
+              {"hlc", hlc},
+              {"author", author}};
+}
+
+Json HouseholdSummary::toJson() const {
+  return Json{{"uuid", uuid},         {"grid", grid},
+              {"address", address},   {"head_name", headName},
+              {"residence_status", residenceStatus}, {"members", memberCount}};
+}
+
+void fillFromIdNumber(RecordValues& person, const CivilDate& today) {
+  auto id = person.find("id_number");
+  if (id == person.end() || !id->second.is_string()) return;
+  auto check = checkIdNumber(id->second.get<std::string>(), today);
+  if (!check.ok()) return;
+  auto isEmpty = [&](const char* key) {
+    auto it = person.find(key);
+    return it == person.end() || it->second.is_null();
+  };
+  if (isEmpty("birth_date")) person["birth_date"] = check.info->birthDate.toString();
+  if (isEmpty("sex")) person["sex"] = std::string(sexCode(check.info->sex));
+}
+
+DeviceStore::DeviceStore(const std::string& path, const SurveyDefinition& definition, Options options)
+    : m_definition(definition),
+      m_today(options.today ? options.today : [] { return CivilDate::today(); }) {
+  try {
+    m_db = std::make_unique<Database>(path);
+    m_db->exec("PRAGMA journal_mode=WAL");
+    m_db->exec("PRAGMA synchronous=FULL");
+    m_db->exec("PRAGMA foreign_keys=ON");
+    m_cipher = std::make_unique<FieldCipher>(
+        FieldCipher::fromKeyFile(options.keyFile.empty() ? path + ".key" : options.keyFile));
+    migrate();
+  } catch (const SqliteError& e) {
+    throw StoreError(std::string("cannot open device file / 无法打开设备数据文件: ") + e.what());
+  }
+  auto last = Hlc::parse(metaGet("hlc_last"));
+  m_clock = std::make_unique<HybridClock>(
+      m_deviceId, last.value_or(Hlc{}),
+      options.wallClock ? options.wallClock : HybridClock::WallClock(HybridClock::systemWallMs));
+}
+
+void DeviceStore::migrate() {
+  Transaction tx(*m_db);
+  m_db->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const int fileVersion = std::stoi(metaGet("definition_version", "0"));
+  if (fileVersion > m_definition.version())
+    throw StoreError("this file was made with survey definition v" + std::to_string(fileVersion) +
+                     ", newer than this program's v" + std::to_string(m_definition.version()) +
+                     " / 数据文件的问卷版本比本程序新,请升级程序");
+  for (const RecordTypeDef& r : m_definition.records()) {
+    const std::string table = quoteIdentifier(r.type);
+    m_db->exec("CREATE TABLE IF NOT EXISTS " + table +
+               "(uuid TEXT PRIMARY KEY, parent_uuid TEXT, deleted INTEGER NOT NULL DEFAULT 0)");
+    std::set<std::string> columns;
+    auto info = m_db->prepare("SELECT name FROM pragma_table_info(?)");
+    info.bind(1, r.type);
+    while (info.step()) columns.insert(info.text(0));
+    // New fields become new columns; columns of fields a definition dropped keep their data.
+    for (const FieldDef& f : r.fields) {
+      if (!columns.count(f.key)) m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(f.key));
+      if (hasBlindIndex(f) && !columns.count(blindIndexColumn(f))) {
+        m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(blindIndexColumn(f)));
+        m_db->exec("CREATE INDEX IF NOT EXISTS " + quoteIdentifier(r.type + "_" + f.key + "_bidx") + " ON " +
+                   table + "(" + quoteIdentifier(blindIndexColumn(f)) + ")");
+      }
+    }
+    if (!r.parent.empty())
+      m_db->exec("CREATE INDEX IF NOT EXISTS " + quoteIdentifier(r.type + "_parent") + " ON " + table +
+                 "(parent_uuid)");
+  }
+  m_db->exec(
+      "CREATE TABLE IF NOT EXISTS field_version(record_uuid TEXT NOT NULL, field TEXT NOT NULL,"
+      " hlc TEXT NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID");
+  m_db->exec(
+      "CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " change_id TEXT NOT NULL UNIQUE, record_type TEXT NOT NULL, record_uuid TEXT NOT NULL,"
+      " parent_uuid TEXT, field TEXT NOT NULL, value BLOB, sealed INTEGER NOT NULL DEFAULT 0,"
+      " base_version TEXT, hlc TEXT NOT NULL, author TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS outbox_record_field ON outbox(record_uuid, field)");
+  m_db->exec(
+      "CREATE TABLE IF NOT EXISTS notices(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+      " record_type TEXT, record_uuid TEXT, field TEXT, value BLOB, code TEXT, conflict_id TEXT,"
+      " message_zh TEXT, message_en TEXT, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
+  m_deviceId = metaGet("device_id");
+  if (m_deviceId.empty()) {
+    m_deviceId = newUuid();
+    metaSet("device_id", m_deviceId);
+    metaSet("store_format", std::to_string(kStoreFormat));
+    metaSet("author", "local");
+    auto check = m_cipher->seal(kKeyCheckText, "key-check");
+    metaSet("key_check", toHex(check.data(), check.size()));
+  }
+  if (fileVersion != m_definition.version()) {
+    metaSet("definition_version", std::to_string(m_definition.version()));
+    metaSet("definition", m_definition.json().dump());
+  }
+  loadKeyCheck();
+  tx.commit();
+}
+
+void DeviceStore::loadKeyCheck() {
+  const std::string hex = metaGet("key_check");
+  std::vector<unsigned char> sealed;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    sealed.push_back(static_cast<unsigned char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  try {
+    if (m_cipher->open(sealed, "key-check") == kKeyCheckText) return;
+  } catch (const CipherError&) {
+  }
+  throw StoreError("the device key does not match this data file / 设备密钥与数据文件不匹配");
+}
+
+std::string DeviceStore::metaGet(const std::string& key, const std::string& fallback) const {
+  auto st = m_db->prepare("SELECT value FROM meta WHERE key=?");
+  st.bind(1, key);
+  return st.step() ? st.text(0) : fallback;
+}
+
+void DeviceStore::metaSet(const std::string& key, const std::string& value) {
+  m_db->prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
+}
+
+std::string DeviceStore::author() const {
+  std::lock_guard lock(m_mutex);
+  return metaGet("author", "local");
+}
+
+void DeviceStore::setAuthor(const std::string& author) {
+  std::lock_guard lock(m_mutex);
+  metaSet("author", author);
+}
+
+void DeviceStore::bindValue(Statement& st, int index, const FieldDef& f, const std::string& uuid,
+                            const Value& v) const {
+  if (v.is_null()) {
+    st.bind(index, nullptr);
+  } else if (f.isSensitive()) {
+    st.bindBlob(index, m_cipher->seal(v.dump(), cellContext(uuid, f.key)));
+  } else if (v.is_string()) {
+    st.bind(index, v.get<std::string>());
+  } else if (v.is_boolean()) {
+    st.bind(index, v.get<bool>() ? 1 : 0);
+  } else if (v.is_number_integer()) {
+    st.bind(index, v.get<int64_t>());
+  } else if (v.is_number()) {
+    st.bind(index, v.get<double>());
+  } else {
+    st.bind(index, v.dump());
+  }
+}
+
+Value DeviceStore::readValue(const Statement& st, int col, const FieldDef& f, const std::string& uuid) const {
+  if (st.isNull(col)) return nullptr;
+  if (f.isSensitive()) return Json::parse(m_cipher->open(st.blob(col), cellContext(uuid, f.key)));
+  switch (f.type) {
+    case FieldType::YesNo: return st.int64(col) != 0;
+    case FieldType::Integer: return st.int64(col);
+    case FieldType::Decimal: return st.real(col);
+    case FieldType::MultipleChoice: return Json::parse(st.text(col));
+    default: return st.text(col);
+  }
+}
+
+std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, const std::string& uuid) const {
+  std::string sql = "SELECT parent_uuid, deleted";
+  for (const auto& f : def.fields) sql += ", " + quoteIdentifier(f.key);
+  sql += " FROM " + quoteIdentifier(def.type) + " WHERE uuid=?";
+  auto st = m_db->prepare(sql);
+  st.bind(1, uuid);
+  if (!st.step()) return std::nullopt;
+  StoredRecord r;
+  r.type = def.type;
+  r.uuid = uuid;
+  r.parentUuid = st.optionalText(0).value_or("");
+  r.deleted = st.int64(1) != 0;
+  for (size_t i = 0; i < def.fields.size(); ++i) {
+    Value v = readValue(st, static_cast<int>(i) + 2, def.fields[i], uuid);
+    if (!v.is_null()) r.values[def.fields[i].key] = std::move(v);
+  }
+  auto versions = m_db->prepare("SELECT field, hlc FROM field_version WHERE record_uuid=?");
+  versions.bind(1, uuid);
+  while (versions.step()) r.versions[versions.text(0)] = versions.text(1);
+  return r;
+}
+
+std::optional<StoredRecord> DeviceStore::loadLocked(const std::string& uuid) const {
+  for (const auto& def : m_definition.records())
+    if (auto r = loadFrom(def, uuid)) return r;
+  return std::nullopt;
+}
+
+std::optional<StoredRecord> DeviceStore::load(const std::string& uuid) const {
+  std::lock_guard lock(m_mutex);
+  return loadLocked(uuid);
+}
+
+std::vector<StoredRecord> DeviceStore::childrenLocked(const std::string& householdUuid,
+                                                      const std::string& type) const {
+  std::vector<StoredRecord> out;
+  const RecordTypeDef& def = m_definition.requireRecord(type);
+  auto st = m_db->prepare("SELECT uuid FROM " + quoteIdentifier(type) +
+                          " WHERE parent_uuid=? AND deleted=0 ORDER BY rowid");
+  st.bind(1, householdUuid);
+  std::vector<std::string> uuids;
+  while (st.step()) uuids.push_back(st.text(0));
+  for (const auto& u : uuids)
+    if (auto r = loadFrom(def, u)) out.push_back(std::move(*r));
+  return out;
+}
+
+std::vector<StoredRecord> DeviceStore::children(const std::string& householdUuid, const std::string& type) const {
+  std::lock_guard lock(m_mutex);
+  return childrenLocked(householdUuid, type);
+}
+
+void DeviceStore::writeField(const RecordTypeDef& def, const std::string& uuid, const std::string& parent,
+                             const FieldDef* field, const std::string& key, const Value& value,
+                             const std::optional<std::string>& base) {
+  const Hlc stamp = m_clock->tick();
+  const std::string hlc = stamp.toString();
+  if (field) {
+    auto st = m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(key) +
+                            "=?" + (hasBlindIndex(*field) ? ", " + quoteIdentifier(blindIndexColumn(*field)) + "=?" : "") +
+                            " WHERE uuid=?");
+    bindValue(st, 1, *field, uuid, value);
+    int next = 2;
+    if (hasBlindIndex(*field)) {
+      if (value.is_string()) st.bind(next++, m_cipher->blindIndex(value.get<std::string>()));
+      else st.bind(next++, nullptr);
+    }
+    st.bind(next, uuid).run();
+  } else {
+    m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET deleted=1 WHERE uuid=?").bind(1, uuid).run();
+  }
+  m_db->prepare("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
+                " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
+      .bind(1, uuid).bind(2, key).bind(3, hlc).run();
+  const std::string changeId = newUuid();
+  const bool sealed = field && field->isSensitive();
+  auto out = m_db->prepare(
+      "INSERT INTO outbox(change_id, record_type, record_uuid, parent_uuid, field, value, sealed,"
+      " base_version, hlc, author) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  out.bind(1, changeId).bind(2, def.type).bind(3, uuid);
+  if (parent.empty()) out.bind(4, nullptr); else out.bind(4, parent);
+  out.bind(5, key);
+  if (sealed) out.bindBlob(6, m_cipher->seal(value.dump(), "outbox/" + changeId));
+  else out.bind(6, value.dump());
+  out.bind(7, sealed ? 1 : 0);
+  if (base) out.bind(8, *base); else out.bind(8, nullptr);
+  out.bind(9, hlc).bind(10, metaGet("author", "local")).run();
+}
+
+void DeviceStore::applyWrite(const RecordWrite& w, SaveResult& result,
+                             std::vector<std::string>& touchedHouseholds,
+                             std::vector<std::string>& touchedPersons) {
+  const RecordTypeDef* def = m_definition.record(w.type);
+  if (!def) {
+    result.failures.push_back({w.type, w.uuid, "", "unknown_record", "未知的记录类型“" + w.type + "”",
+                               "unknown record type \"" + w.type + "\""});
+    return;
+  }
+  std::optional<StoredRecord> existing;
+  std::string uuid = w.uuid;
+  std::string parent = w.parentUuid;
+  if (w.create && (!isUuid(uuid) || loadLocked(uuid))) {
+    result.failures.push_back({w.type, uuid, "", "bad_uuid", "新记录的编号无效或已存在",
+                               "the new record's UUID is malformed or already used"});
+    return;
+  }
+  if (!uuid.empty() && !w.create) {
+    existing = loadFrom(*def, uuid);
+    if (!existing || existing->deleted) {
+      result.failures.push_back({w.type, uuid, "", "unknown_record",
+                                 existing ? "该记录已删除" : "找不到该记录",
+                                 existing ? "this record has been deleted" : "no such record"});
+      return;
+    }
+    if (def->appendOnly) {
+      result.failures.push_back({w.type, uuid, "", "append_only", "走访记录提交后不能修改或删除",
+                                 "a visit record cannot be changed or deleted once saved"});
+      return;
+    }
+    parent = existing->parentUuid;
+  } else {
+    if (w.remove) {
+      result.failures.push_back({w.type, "", "", "unknown_record", "没有指定要删除的记录", "no record to delete"});
+      return;
+    }
+    if (uuid.empty()) uuid = newUuid();
+    if (!def->parent.empty()) {
+      auto household = parent.empty() ? std::nullopt : loadFrom(m_definition.requireRecord(def->parent), parent);
+      if (!household || household->deleted) {
+        result.failures.push_back({w.type, uuid, "", "unknown_parent", "找不到所属的户(" + parent + ")",
+                                   "no such household (" + parent + ")"});
+        return;
+      }
+    }
+    m_db->prepare("INSERT INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
+        .bind(1, uuid).bind(2, parent).run();
+  }
+  result.uuids.push_back(uuid);
+  if (w.type == "person") touchedHouseholds.push_back(parent);
+  if (w.remove) {
+    // The base of a delete is the newest version the device had of the record: the server
+    // finds edits the worker never saw by comparing with it.
+    std::optional<std::string> newest;
+    for (const auto& [field, version] : existing->versions)
+      if (!newest || version > *newest) newest = version;
+    writeField(*def, uuid, parent, nullptr, kDeletedField, true, newest);
+    ++result.changedFields;
+    return;
+  }
+  RecordValues proposed = existing ? existing->values : RecordValues{};
+  for (const auto& [k, v] : w.values) proposed[k] = v;
+  Validator validator(m_definition, m_today());
+  auto failures = validator.checkRecord(w.type, uuid, proposed);
+  if (!failures.empty()) {
+    result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+    return;
+  }
+  for (const FieldDef& f : def->fields) {
+    auto now = proposed.find(f.key);
+    Value newValue = now == proposed.end() ? Value() : normalised(&f, now->second);
+    Value oldValue;
+    if (existing) {
+      auto it = existing->values.find(f.key);
+      if (it != existing->values.end()) oldValue = normalised(&f, it->second);
+    }
+    if (newValue == oldValue) continue;
+    std::optional<std::string> base;
+    if (existing && existing->versions.count(f.key)) base = existing->versions.at(f.key);
+    writeField(*def, uuid, parent, &f, f.key, newValue, base);
+    ++result.changedFields;
+    if (hasBlindIndex(f)) touchedPersons.push_back(uuid);
+  }
+}
+
+SaveResult DeviceStore::save(const std::vector<RecordWrite>& writes) {
+  std::lock_guard lock(m_mutex);
+  SaveResult result;
+  const Hlc clockBefore = m_clock->last();
+  try {
+    Transaction tx(*m_db);
+    std::vector<std::string> households, persons;
+    for (const auto& w : writes) applyWrite(w, result, households, persons);
+    Validator validator(m_definition, m_today());
+    std::sort(households.begin(), households.end());
+    households.erase(std::unique(households.begin(), households.end()), households.end());
+    for (const auto& h : households) {
+      std::vector<RecordValues> members;
+      for (auto& m : childrenLocked(h, "person")) members.push_back(std::move(m.values));
+      for (auto& f : validator.checkMembers(h, members)) result.failures.push_back(std::move(f));
+    }
+    for (const auto& p : persons) {
+      auto dup = m_db->prepare(
+          "SELECT other.uuid FROM person AS me JOIN person AS other ON other.id_number__bidx = me.id_number__bidx"
+          " WHERE me.uuid=? AND other.uuid<>me.uuid AND other.deleted=0 AND me.deleted=0 LIMIT 1");
+      dup.bind(1, p);
+      if (dup.step()) result.failures.push_back(Validator::duplicateIdNumber(p, dup.text(0)));
+    }
+    if (!result.ok()) {
+      *m_clock = HybridClock(m_deviceId, clockBefore);
+      result.uuids.clear();
+      result.changedFields = 0;
+      return result;  // the transaction rolls back
+    }
+    if (result.changedFields > 0) metaSet("hlc_last", m_clock->last().toString());
+    tx.commit();
+  } catch (const SqliteError& e) {
+    *m_clock = HybridClock(m_deviceId, clockBefore);
+    throw StoreError(std::string("saving failed, nothing was written / 保存失败,未写入任何数据: ") + e.what());
+  }
+  return result;
+}
+
+std::vector<HouseholdSummary> DeviceStore::listHouseholds(const std::string& search) const {
+  std::lock_guard lock(m_mutex);
+  std::string sql =
+      "SELECT h.uuid, h.grid, h.address, h.head_name, h.residence_status,"
+      " (SELECT count(*) FROM person p WHERE p.parent_uuid=h.uuid AND p.deleted=0)"
+      " FROM household h WHERE h.deleted=0";
+  const bool byId = !search.empty() && checkIdNumber(search, m_today()).ok();
+  if (byId) {
+    sql += " AND h.uuid IN (SELECT parent_uuid FROM person WHERE id_number__bidx=? AND deleted=0)";
+  } else if (!search.empty()) {
+    sql += " AND (instr(h.head_name, ?1) > 0 OR instr(h.address, ?1) > 0 OR EXISTS(SELECT 1 FROM person p"
+           " WHERE p.parent_uuid=h.uuid AND p.deleted=0 AND instr(p.name, ?1) > 0))";
+  }
+  sql += " ORDER BY h.grid, h.address";
+  auto st = m_db->prepare(sql);
+  if (byId) st.bind(1, m_cipher->blindIndex(checkIdNumber(search, m_today()).info->normalized));
+  else if (!search.empty()) st.bind(1, search);
+  std::vector<HouseholdSummary> out;
+  while (st.step())
+    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.int64(5)});
+  return out;
+}
+
+std::vector<OutboxEntry> DeviceStore::outbox() const {
+  std::lock_guard lock(m_mutex);
+  return outboxLocked();
+}
+
+std::vector<OutboxEntry> DeviceStore::outboxLocked() const {
+  std::vector<OutboxEntry> out;
+  auto st = m_db->prepare(
+      "SELECT seq, change_id, record_type, record_uuid, parent_uuid, field, value, sealed, base_version, hlc, author"
+      " FROM outbox ORDER BY seq");
+  while (st.step()) {
+    OutboxEntry e;
+    e.seq = st.int64(0);
+    e.changeId = st.text(1);
+    e.recordType = st.text(2);
+    e.recordUuid = st.text(3);
+    e.parentUuid = st.optionalText(4).value_or("");
+    e.field = st.text(5);
+    const std::string text = st.int64(7) ? m_cipher->open(st.blob(6), "outbox/" + e.changeId) : st.text(6);
+    e.value = Json::parse(text);
+    e.baseVersion = st.optionalText(8);
+    e.hlc = st.text(9);
+    e.author = st.text(10);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+size_t DeviceStore::outboxSize() const {
+  std::lock_guard lock(m_mutex);
+  auto st = m_db->prepare("SELECT count(*) FROM outbox");
+  st.step();
+  return static_cast<size_t>(st.int64(0));
+}
+
+std::string DeviceStore::integrityCheck() const {
+  std::lock_guard lock(m_mutex);
+  auto st = m_db->prepare("PRAGMA integrity_check");
+  std::string out;
+  while (st.step()) out += (out.empty() ? "" : "; ") + st.text(0);
+  return out;
+}
+
+}  // namespace synccore
+
+namespace synccore {
+
+Changeset PushBatch::toChangeset(const std::string& device) const {
+  Changeset cs{changesetId, device, {}};
+  for (const auto& e : entries)
+    cs.changes.push_back({e.changeId, e.recordType, e.recordUuid, e.parentUuid, e.field, e.value, e.baseVersion, e.hlc});
+  return cs;
+}
+
+Json SyncNotice::toJson() const {
+  return Json{{"id", id},           {"kind", kind},       {"record_type", recordType}, {"record", recordUuid},
+              {"field", field},     {"value", value},     {"code", code},              {"conflict_id", conflictId},
+              {"message_zh", messageZh}, {"message_en", messageEn}, {"created_at", createdAt}};
+}
+
+PushBatch DeviceStore::nextPushBatch(size_t maxEntries) {
+  std::lock_guard lock(m_mutex);
+  PushBatch batch;
+  auto all = outboxLocked();
+  const std::string inflight = metaGet("inflight_changeset");
+  if (!inflight.empty()) {
+    Json j = Json::parse(inflight);
+    const auto ids = j["change_ids"].get<std::set<std::string>>();
+    batch.changesetId = j["id"];
+    for (auto& e : all)
+      if (ids.count(e.changeId)) batch.entries.push_back(std::move(e));
+    if (!batch.entries.empty()) return batch;
+    all = outboxLocked();
+  }
+  batch = PushBatch{newUuid(), {}};
+  Json changeIds = Json::array();
+  for (auto& e : all) {
+    if (batch.entries.size() >= maxEntries) break;
+    changeIds.push_back(e.changeId);
+    batch.entries.push_back(std::move(e));
+  }
+  if (!batch.entries.empty())
+    metaSet("inflight_changeset", Json{{"id", batch.changesetId}, {"change_ids", changeIds}}.dump());
+  return batch;
+}
+
+bool DeviceStore::hasPending(const std::string& uuid, const std::string& field) const {
+  auto st = m_db->prepare("SELECT 1 FROM outbox WHERE record_uuid=? AND field=? LIMIT 1");
+  st.bind(1, uuid).bind(2, field);
+  return st.step();
+}
+
+void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field,
+                                const Value& value, const std::string& version) {
+  if (field == kDeletedField) {
+    m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET deleted=? WHERE uuid=?")
+        .bind(1, value == true ? 1 : 0).bind(2, uuid).run();
+  } else if (const FieldDef* f = def.field(field)) {
+    auto st = m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(field) + "=?" +
+                            (hasBlindIndex(*f) ? ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?" : "") +
+                            " WHERE uuid=?");
+    bindValue(st, 1, *f, uuid, normalised(f, value));
+    int next = 2;
+    if (hasBlindIndex(*f)) {
+      if (value.is_string()) st.bind(next++, m_cipher->blindIndex(value.get<std::string>()));
+      else st.bind(next++, nullptr);
+    }
+    st.bind(next, uuid).run();
+  } else {
+    return;  // a field this definition does not know: the server keeps it
+  }
+  if (version.empty()) return;
+  m_db->prepare("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
+                " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
+      .bind(1, uuid).bind(2, field).bind(3, version).run();
+  if (auto stamp = Hlc::parse(version)) m_clock->observe(*stamp);
+}
+
+void DeviceStore::addNotice(const SyncNotice& n) {
+  auto st = m_db->prepare(
+      "INSERT INTO notices(kind, record_type, record_uuid, field, value, code, conflict_id, message_zh, message_en)"
+      " VALUES(?,?,?,?,?,?,?,?,?)");
+  st.bind(1, n.kind).bind(2, n.recordType).bind(3, n.recordUuid).bind(4, n.field);
+  // The refused value is personal data: sealed like the fields.
+  st.bindBlob(5, m_cipher->seal(n.value.dump(), "notice/" + n.recordUuid + "/" + n.field));
+  st.bind(6, n.code).bind(7, n.conflictId).bind(8, n.messageZh).bind(9, n.messageEn).run();
+}
+
+size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& results) {
+  std::lock_guard lock(m_mutex);
+  Transaction tx(*m_db);
+  std::map<std::string, OutboxEntry> pending;
+  for (auto& e : outboxLocked()) pending.emplace(e.changeId, std::move(e));
+  size_t removed = 0;
+  for (const Json& r : results) {
+    const std::string changeId = r.value("change_id", "");
+    const std::string outcome = r.value("outcome", "");
+    auto it = pending.find(changeId);
+    if (it == pending.end() || (outcome != "applied" && outcome != "duplicate" && outcome != "conflict")) continue;
+    const OutboxEntry& e = it->second;
+    m_db->prepare("DELETE FROM outbox WHERE change_id=?").bind(1, changeId).run();
+    ++removed;
+    const RecordTypeDef* def = m_definition.record(e.recordType);
+    const Json current = r.value("current", Json());
+    if (def && current.is_object()) {
+      if (!hasPending(e.recordUuid, e.field) && current.contains("version") && current["version"].is_string())
+        setLocalField(*def, e.recordUuid, e.field, current["value"], current["version"]);
+      if (!hasPending(e.recordUuid, kDeletedField) && current.contains("record_deleted"))
+        setLocalField(*def, e.recordUuid, kDeletedField, current["record_deleted"].get<bool>(),
+                      current.value("deleted_version", ""));
+    }
+    if (outcome == "conflict") {
+      const std::string kind = r.value("conflict_kind", "concurrent_edit");
+      addNotice({0, "conflict", e.recordType, e.recordUuid, e.field, e.value, kind, r.value("conflict_id", ""),
+                 "与其他网格员的修改冲突,已提交网格长处理", "conflicts with another worker's edit; sent to the supervisor",
+                 ""});
+    }
+  }
+  const std::string inflight = metaGet("inflight_changeset");
+  if (!inflight.empty() && Json::parse(inflight).value("id", "") == changesetId)
+    m_db->prepare("DELETE FROM meta WHERE key='inflight_changeset'").run();
+  metaSet("hlc_last", m_clock->last().toString());
+  tx.commit();
+  return removed;
+}
+
+size_t DeviceStore::rejectChanges(const Json& rejected) {
+  std::lock_guard lock(m_mutex);
+  Transaction tx(*m_db);
+  std::map<std::string, OutboxEntry> pending;
+  for (auto& e : outboxLocked()) pending.emplace(e.changeId, std::move(e));
+  size_t moved = 0;
+  for (const Json& r : rejected) {
+    auto it = pending.find(r.value("change_id", ""));
+    if (it == pending.end()) continue;
+    const OutboxEntry& e = it->second;
+    // The refused value is kept as a notice for the worker to fix: nothing collected is dropped.
+    addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, r.value("code", ""), "",
+               r.value("message_zh", ""), r.value("message", ""), ""});
+    m_db->prepare("DELETE FROM outbox WHERE change_id=?").bind(1, e.changeId).run();
+    ++moved;
+  }
+  m_db->prepare("DELETE FROM meta WHERE key='inflight_changeset'").run();
+  tx.commit();
+  return moved;
+}
+
+size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor) {
+  std::lock_guard lock(m_mutex);
+  Transaction tx(*m_db);
+  size_t stored = 0;
+  for (const auto& p : changes) {
+    const Change& c = p.change;
+    const RecordTypeDef* def = m_definition.record(c.recordType);
+    if (!def || hasPending(c.record, c.field)) continue;
+    m_db->prepare("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
+        .bind(1, c.record).bind(2, c.parent).run();
+    setLocalField(*def, c.record, c.field, c.value, p.version);
+    ++stored;
+  }
+  metaSet("pull_cursor", std::to_string(nextCursor));
+  metaSet("hlc_last", m_clock->last().toString());
+  tx.commit();
+  return stored;
+}
+
+int64_t DeviceStore::pullCursor() const {
+  std::lock_guard lock(m_mutex);
+  return std::stoll(metaGet("pull_cursor", "0"));
+}
+
+std::vector<SyncNotice> DeviceStore::notices() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<SyncNotice> out;
+  auto st = m_db->prepare(
+      "SELECT id, kind, record_type, record_uuid, field, value, code, conflict_id, message_zh, message_en, created_at"
+      " FROM notices ORDER BY id");
+  while (st.step()) {
+    SyncNotice n;
+    n.id = st.int64(0);
+    n.kind = st.text(1);
+    n.recordType = st.text(2);
+    n.recordUuid = st.text(3);
+    n.field = st.text(4);
+    n.value = Json::parse(m_cipher->open(st.blob(5), "notice/" + n.recordUuid + "/" + n.field));
+    n.code = st.text(6);
+    n.conflictId = st.text(7);
+    n.messageZh = st.text(8);
+    n.messageEn = st.text(9);
+    n.createdAt = st.text(10);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+Json DeviceStore::snapshot() const {
+  std::lock_guard lock(m_mutex);
+  Json out = Json::object();
+  for (const auto& def : m_definition.records()) {
+    auto st = m_db->prepare("SELECT uuid FROM " + quoteIdentifier(def.type) + " ORDER BY uuid");
+    std::vector<std::string> uuids;
+    while (st.step()) uuids.push_back(st.text(0));
+    for (const auto& uuid : uuids) {
+      auto r = loadFrom(def, uuid);
+      if (!r || r->values.empty()) continue;
+      Json fields = Json::object();
+      for (const auto& [k, v] : r->values) fields[k] = v;
+      out[uuid] = Json{{"type", def.type}, {"deleted", r->deleted}, {"fields", fields}};
+    }
+  }
+  return out;
+}
+
+std::string DeviceStore::setting(const std::string& key) const {
+  std::lock_guard lock(m_mutex);
+  const std::string value = metaGet("setting." + key);
+  if (value.rfind("sealed:", 0) != 0) return value;
+  std::vector<unsigned char> sealed;
+  for (size_t i = 7; i + 1 < value.size(); i += 2)
+    sealed.push_back(static_cast<unsigned char>(std::stoi(value.substr(i, 2), nullptr, 16)));
+  return m_cipher->open(sealed, "setting/" + key);
+}
+
+void DeviceStore::setSetting(const std::string& key, const std::string& value, bool secret) {
+  std::lock_guard lock(m_mutex);
+  if (!secret) return metaSet("setting." + key, value);
+  auto sealed = m_cipher->seal(value, "setting/" + key);
+  metaSet("setting." + key, "sealed:" + toHex(sealed.data(), sealed.size()));
+}
+
+}  // namespace synccore

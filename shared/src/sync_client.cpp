@@ -1,0 +1,166 @@
+#include "synccore/sync_client.h"
+
+#include <random>
+#include <thread>
+
+namespace synccore {
+
+Json SyncSummary::toJson() const {
+  Json j{{"ok", ok},       {"pushed", pushed},       {"applied", applied}, {"duplicate", duplicate},
+         {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts}};
+  if (!ok) {
+    j["error"] = errorCode;
+    j["message_zh"] = messageZh;
+    j["message_en"] = messageEn;
+  }
+  return j;
+}
+
+SyncClient::SyncClient(DeviceStore& store, HttpClient& http, Options options)
+    : m_store(store), m_http(http), m_options(std::move(options)) {
+  if (!m_options.sleep)
+    m_options.sleep = [](long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+  const std::string token = m_store.setting("token");
+  if (!token.empty()) m_http.setBearerToken(token);
+}
+
+HttpResult SyncClient::send(const std::function<HttpResult()>& request, SyncSummary& summary) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  HttpResult result;
+  for (int attempt = 0; attempt < m_options.maxAttempts; ++attempt) {
+    if (attempt > 0) m_options.sleep(backoffDelayMs(attempt - 1, rng()));
+    ++summary.attempts;
+    result = request();
+    if (!result.retryable()) break;
+  }
+  return result;
+}
+
+void SyncClient::fail(SyncSummary& summary, const HttpResult& result) {
+  summary.ok = false;
+  if (result.status == 401) {
+    summary.errorCode = "token_invalid";
+    summary.messageZh = "登录已过期,请联网后重新登录;未同步的数据仍保存在本机";
+    summary.messageEn = "Your sign-in has expired: sign in again. Unsynced work stays on this tablet.";
+    return;
+  }
+  if (result.transport != TransportError::None || result.status >= 500) {
+    summary.errorCode = result.transport == TransportError::None ? "server_error" : "unreachable";
+    summary.messageZh = result.messageZh + "。未同步的数据仍保存在本机,稍后会自动重试";
+    summary.messageEn = result.messageEn + ". Unsynced work stays on this tablet and will be retried.";
+    return;
+  }
+  summary.errorCode = result.json.is_object() ? result.json.value("code", "refused") : "refused";
+  summary.messageZh = result.json.is_object() ? result.json.value("message_zh", result.messageZh) : result.messageZh;
+  summary.messageEn = result.json.is_object() ? result.json.value("message", result.messageEn) : result.messageEn;
+}
+
+SyncSummary SyncClient::login(const std::string& user, const std::string& password) {
+  SyncSummary summary;
+  auto result = send([&] {
+    return m_http.postJson("/v1/session", Json{{"user", user}, {"password", password}, {"device", m_store.deviceId()}});
+  }, summary);
+  if (!result.ok() || !result.json.contains("token")) {
+    fail(summary, result);
+    if (result.status == 401) {
+      summary.errorCode = "bad_credentials";
+      summary.messageZh = "用户名或密码错误";
+      summary.messageEn = "Wrong user name or password";
+    }
+    return summary;
+  }
+  const std::string token = result.json["token"];
+  m_store.setSetting("token", token, true);
+  m_store.setSetting("user", user);
+  m_store.setSetting("role", result.json.value("role", ""));
+  m_store.setSetting("grids", result.json.value("grids", Json::array()).dump());
+  m_store.setSetting("token_expires_ms", std::to_string(result.json.value("expires_at_ms", int64_t{0})));
+  m_store.setAuthor(user);
+  m_http.setBearerToken(token);
+  return summary;
+}
+
+bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
+  const size_t total = m_store.outboxSize();
+  size_t done = 0;
+  while (true) {
+    PushBatch batch = m_store.nextPushBatch(m_options.pushBatch);
+    if (batch.entries.empty()) return true;
+    if (progress) progress("push", done, total);
+    const Json body = batch.toChangeset(m_store.deviceId()).toJson();
+    auto result = send([&] { return m_http.postJson("/v1/changesets", body); }, summary);
+    if (result.ok()) {
+      const Json& results = result.json["results"];
+      for (const Json& r : results) {
+        const std::string outcome = r.value("outcome", "");
+        if (outcome == "applied") ++summary.applied;
+        else if (outcome == "duplicate") ++summary.duplicate;
+        else if (outcome == "conflict") ++summary.conflicts;
+      }
+      const size_t acknowledged = m_store.acknowledgePush(batch.changesetId, results);
+      summary.pushed += acknowledged;
+      done += acknowledged;
+      if (acknowledged == 0) {  // the server named none of ours: do not loop forever
+        summary.ok = false;
+        summary.errorCode = "not_acknowledged";
+        summary.messageZh = "服务器未确认本批数据,数据仍保存在本机";
+        summary.messageEn = "The server acknowledged none of the batch; it stays on this tablet";
+        return false;
+      }
+      continue;
+    }
+    if ((result.status == 403 || result.status == 422) && result.json.is_object() && result.json.contains("rejected") &&
+        !result.json["rejected"].empty()) {
+      // Refused changes leave the outbox as notices for the worker; the rest goes again.
+      const size_t moved = m_store.rejectChanges(result.json["rejected"]);
+      summary.rejected += moved;
+      done += moved;
+      if (moved > 0) continue;
+    }
+    fail(summary, result);
+    return false;
+  }
+}
+
+bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
+  while (true) {
+    const int64_t cursor = m_store.pullCursor();
+    auto result = send([&] {
+      return m_http.get("/v1/changes", {{"after", std::to_string(cursor)}, {"limit", std::to_string(m_options.pullPage)}});
+    }, summary);
+    if (!result.ok()) {
+      fail(summary, result);
+      return false;
+    }
+    std::vector<PulledChange> changes;
+    try {
+      for (const Json& j : result.json.at("changes")) changes.push_back(PulledChange::fromJson(j));
+    } catch (const std::exception& e) {
+      summary.ok = false;
+      summary.errorCode = "bad_response";
+      summary.messageZh = "服务器返回的数据无法识别";
+      summary.messageEn = std::string("The server's answer could not be read: ") + e.what();
+      return false;
+    }
+    const int64_t next = result.json.value("next_after", cursor);
+    m_store.applyPulled(changes, next);
+    summary.pulled += changes.size();
+    if (progress) progress("pull", summary.pulled, summary.pulled);
+    if (!result.json.value("has_more", false)) return true;
+  }
+}
+
+SyncSummary SyncClient::sync(const SyncProgress& progress) {
+  SyncSummary summary;
+  if (m_store.setting("token").empty()) {
+    summary.ok = false;
+    summary.errorCode = "not_signed_in";
+    summary.messageZh = "尚未登录服务器,请先登录";
+    summary.messageEn = "Not signed in to a server yet: sign in first";
+    return summary;
+  }
+  if (push(summary, progress)) pull(summary, progress);
+  return summary;
+}
+
+}  // namespace synccore

@@ -1,0 +1,320 @@
+#include "commands.h"
+
+#include "synccore/device_store.h"
+#include "synccore/id_number.h"
+#include "synccore/sync_client.h"
+
+#include <openssl/sha.h>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <optional>
+
+namespace surveyctl {
+
+using namespace synccore;
+
+namespace {
+
+/// Thrown for arguments that cannot be understood (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Turns key=value arguments into typed values for one record type.
+RecordValues parseAssignments(const RecordTypeDef& def, const std::vector<std::string>& args,
+                              std::vector<ValidationFailure>& failures) {
+  RecordValues values;
+  for (const auto& arg : args) {
+    auto eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("expected key=value, got \"" + arg + "\" / 参数应为 字段=值");
+    const std::string key = arg.substr(0, eq), text = arg.substr(eq + 1);
+    const FieldDef* field = def.field(key);
+    if (!field) {
+      values[key] = text;  // reported by validation as unknown_field
+      continue;
+    }
+    ParsedInput parsed = parseFieldInput(*field, text);
+    if (!parsed.ok)
+      failures.push_back({def.type, "", key, "type", parsed.messageZh, parsed.messageEn});
+    values[key] = parsed.value;
+  }
+  return values;
+}
+
+/// Shared state of one invocation: options and the opened store.
+struct Invocation {
+  Invocation(std::ostream& o, std::ostream& e) : out(o), err(e) {}
+  std::string dbPath;
+  bool json = false;
+  std::ostream& out;
+  std::ostream& err;
+
+  DeviceStore& store() {
+    if (dbPath.empty()) throw UsageError("--db FILE is required for this command / 需要 --db 指定数据文件");
+    if (!m_store) m_store = std::make_unique<DeviceStore>(dbPath);
+    return *m_store;
+  }
+
+  int reportFailures(const std::vector<ValidationFailure>& failures) {
+    if (json) {
+      Json list = Json::array();
+      for (const auto& f : failures) list.push_back(f.toJson());
+      err << Json{{"error", "invalid"}, {"failures", list}}.dump(2) << "\n";
+    } else {
+      err << "未保存,数据有误 / Not saved, the data is invalid:\n";
+      for (const auto& f : failures) err << "  " << f.describe() << "\n";
+    }
+    return kInvalid;
+  }
+
+  int write(RecordWrite w, const std::vector<std::string>& assignments, bool printUuid) {
+    std::vector<ValidationFailure> failures;
+    w.values = parseAssignments(store().definition().requireRecord(w.type), assignments, failures);
+    if (!failures.empty()) return reportFailures(failures);
+    if (w.type == "person") fillFromIdNumber(w.values, CivilDate::today());
+    SaveResult result = store().save({w});
+    if (!result.ok()) return reportFailures(result.failures);
+    if (json) out << Json{{"uuid", result.uuids.front()}, {"changed_fields", result.changedFields}}.dump() << "\n";
+    else if (printUuid) out << result.uuids.front() << "\n";
+    else out << "已保存 / saved: " << result.changedFields << " field(s) changed\n";
+    return kOk;
+  }
+
+ private:
+  std::unique_ptr<DeviceStore> m_store;
+};
+
+int checkId(Invocation& inv, const std::string& raw) {
+  auto check = checkIdNumber(raw, CivilDate::today());
+  if (!check.ok()) {
+    if (inv.json)
+      inv.out << Json{{"valid", false}, {"message_zh", check.messageZh}, {"message_en", check.messageEn}}.dump() << "\n";
+    else inv.out << "无效 / invalid: " << check.messageZh << " / " << check.messageEn << "\n";
+    return kInvalid;
+  }
+  const auto& info = *check.info;
+  if (inv.json) {
+    inv.out << Json{{"valid", true}, {"id_number", info.normalized}, {"birth_date", info.birthDate.toString()},
+                    {"sex", sexCode(info.sex)}, {"region", info.regionCode}}.dump() << "\n";
+  } else {
+    inv.out << info.normalized << "\n"
+            << "出生日期 / birth date: " << info.birthDate.toString() << "\n"
+            << "性别 / sex: " << (info.sex == Sex::Male ? "男 / male" : "女 / female") << "\n";
+  }
+  return kOk;
+}
+
+int show(Invocation& inv, const std::string& uuid) {
+  auto record = inv.store().load(uuid);
+  if (!record) {
+    inv.err << "找不到记录 / no such record: " << uuid << "\n";
+    return kInvalid;
+  }
+  Json j = record->toJson();
+  if (record->type == "household") {
+    for (const char* type : {"person", "visit"}) {
+      Json list = Json::array();
+      for (const auto& child : inv.store().children(uuid, type)) list.push_back(child.toJson());
+      j[type == std::string("person") ? "members" : "visits"] = list;
+    }
+  }
+  inv.out << j.dump(inv.json ? -1 : 2) << "\n";
+  return kOk;
+}
+
+int list(Invocation& inv, const std::string& search) {
+  auto rows = inv.store().listHouseholds(search);
+  if (inv.json) {
+    Json list = Json::array();
+    for (const auto& r : rows) list.push_back(r.toJson());
+    inv.out << list.dump() << "\n";
+  } else {
+    for (const auto& r : rows)
+      inv.out << r.uuid << "  " << r.grid << "  " << r.headName << "  " << r.address << "  (" << r.memberCount
+              << ")\n";
+    inv.out << rows.size() << " 户 / households\n";
+  }
+  return kOk;
+}
+
+HttpOptions httpOptions(DeviceStore& store, const std::string& caFile) {
+  HttpOptions options;
+  options.caFile = caFile.empty() ? store.setting("ca_file") : caFile;
+  return options;
+}
+
+int login(Invocation& inv, const std::string& server, const std::string& user, const std::string& caFile) {
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  DeviceStore& store = inv.store();
+  HttpClient http(server, httpOptions(store, caFile));
+  SyncClient client(store, http);
+  auto summary = client.login(user, password);
+  if (!summary.ok) {
+    inv.err << "登录失败 / sign-in failed: " << summary.messageZh << " / " << summary.messageEn << "\n";
+    return kFailure;
+  }
+  store.setSetting("server_url", server);
+  if (!caFile.empty()) store.setSetting("ca_file", caFile);
+  inv.out << (inv.json ? Json{{"ok", true}, {"user", user}}.dump() : "已登录 / signed in as " + user) << "\n";
+  return kOk;
+}
+
+int sync(Invocation& inv, const std::string& caFile) {
+  DeviceStore& store = inv.store();
+  const std::string server = store.setting("server_url");
+  if (server.empty()) {
+    inv.err << "尚未登录服务器 / not signed in: run surveyctl login first\n";
+    return kFailure;
+  }
+  HttpClient http(server, httpOptions(store, caFile));
+  SyncClient client(store, http);
+  auto summary = client.sync();
+  inv.out << summary.toJson().dump() << "\n";
+  if (!summary.ok) inv.err << summary.messageZh << " / " << summary.messageEn << "\n";
+  return summary.ok ? kOk : kFailure;
+}
+
+int snapshot(Invocation& inv, bool digestOnly) {
+  const std::string text = inv.store().snapshot().dump();
+  if (!digestOnly) {
+    inv.out << text << "\n";
+    return kOk;
+  }
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);
+  inv.out << toHex(d, sizeof d) << "\n";
+  return kOk;
+}
+
+int notices(Invocation& inv) {
+  Json list = Json::array();
+  for (const auto& n : inv.store().notices()) {
+    list.push_back(n.toJson());
+    if (!inv.json)
+      inv.out << n.kind << "  " << n.recordType << "/" << n.recordUuid << "  " << n.field << "  " << n.messageZh << " / "
+              << n.messageEn << "\n";
+  }
+  if (inv.json) inv.out << list.dump() << "\n";
+  return kOk;
+}
+
+int outbox(Invocation& inv) {
+  auto entries = inv.store().outbox();
+  if (inv.json) {
+    Json list = Json::array();
+    for (const auto& e : entries) list.push_back(e.toJson());
+    inv.out << list.dump() << "\n";
+  } else {
+    for (const auto& e : entries)
+      inv.out << e.seq << "  " << e.recordType << "/" << e.recordUuid << "  " << e.field << " = " << e.value.dump()
+              << "\n";
+    inv.out << entries.size() << " 条待同步 / pending changes\n";
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"surveyctl — Anju headless device / 安居命令行设备"};
+  app.require_subcommand(1);
+  Invocation inv(out, err);
+  app.add_option("--db", inv.dbPath, "device data file (SQLite)");
+  app.add_flag("--json", inv.json, "print JSON");
+  std::function<int()> action;
+  std::string uuid, text;
+  std::vector<std::string> assignments;
+
+  auto* checkIdCmd = app.add_subcommand("check-id", "check a resident ID number (GB 11643)");
+  checkIdCmd->add_option("ID", text, "the ID number")->required();
+  checkIdCmd->callback([&] { action = [&] { return checkId(inv, text); }; });
+
+  for (const auto& [noun, type] : {std::pair<std::string, std::string>{"household", "household"},
+                                   {"member", "person"},
+                                   {"visit", "visit"}}) {
+    auto* group = app.add_subcommand(noun, noun + " records")->require_subcommand(1);
+    auto* add = group->add_subcommand("add", "add a " + noun + " (prints its UUID)");
+    if (type != "household") add->add_option("HOUSEHOLD-UUID", uuid, "the household")->required();
+    add->add_option("ASSIGNMENTS", assignments, "key=value ...");
+    add->callback([&, type = type] {
+      action = [&, type] { return inv.write({type, "", uuid, {}, false}, assignments, true); };
+    });
+    if (type == "visit") continue;  // visits are append-only
+    auto* set = group->add_subcommand("set", "change fields of a " + noun);
+    set->add_option("UUID", uuid)->required();
+    set->add_option("ASSIGNMENTS", assignments, "key=value ...")->required();
+    set->callback([&, type = type] {
+      action = [&, type] { return inv.write({type, uuid, "", {}, false}, assignments, false); };
+    });
+    auto* del = group->add_subcommand("delete", "delete a " + noun + " (kept as a tombstone)");
+    del->add_option("UUID", uuid)->required();
+    del->callback([&, type = type] {
+      action = [&, type] { return inv.write({type, uuid, "", {}, true}, {}, false); };
+    });
+  }
+
+  auto* showCmd = app.add_subcommand("show", "show one record with its versions");
+  showCmd->add_option("UUID", uuid)->required();
+  showCmd->add_flag("--json", inv.json, "print JSON");
+  showCmd->callback([&] { action = [&] { return show(inv, uuid); }; });
+
+  auto* listCmd = app.add_subcommand("list", "list households");
+  listCmd->add_option("--search", text, "name, address or ID number");
+  listCmd->add_flag("--json", inv.json, "print JSON");
+  listCmd->callback([&] { action = [&] { return list(inv, text); }; });
+
+  auto* outboxCmd = app.add_subcommand("outbox", "list changes waiting to be synced");
+  outboxCmd->add_flag("--json", inv.json, "print JSON");
+  outboxCmd->callback([&] { action = [&] { return outbox(inv); }; });
+
+  auto* schemaCmd = app.add_subcommand("schema", "print the survey definition");
+  schemaCmd->add_flag("--json", inv.json, "print JSON");
+  schemaCmd->callback([&] {
+    action = [&] {
+      out << SurveyDefinition::builtin().json().dump(inv.json ? -1 : 2) << "\n";
+      return kOk;
+    };
+  });
+  std::string server, user, caFile;
+  auto* loginCmd = app.add_subcommand("login", "sign in to a sync server (password on standard input)");
+  loginCmd->add_option("--server", server, "server address, e.g. https://127.0.0.1:8443")->required();
+  loginCmd->add_option("--user", user, "user name")->required();
+  loginCmd->add_option("--ca-file", caFile, "PEM certificate to trust for HTTPS");
+  loginCmd->callback([&] { action = [&] { return login(inv, server, user, caFile); }; });
+
+  auto* syncCmd = app.add_subcommand("sync", "push the outbox, then pull the worker's grids (prints a JSON summary)");
+  syncCmd->add_option("--ca-file", caFile, "PEM certificate to trust for HTTPS");
+  syncCmd->callback([&] { action = [&] { return sync(inv, caFile); }; });
+
+  bool digestOnly = false;
+  auto* snapshotCmd = app.add_subcommand("snapshot", "print every record (JSON) or its SHA-256 digest");
+  snapshotCmd->add_flag("--digest", digestOnly, "print only the digest");
+  snapshotCmd->callback([&] { action = [&] { return snapshot(inv, digestOnly); }; });
+
+  auto* noticesCmd = app.add_subcommand("notices", "conflicts and refused changes reported by the server");
+  noticesCmd->callback([&] { action = [&] { return notices(inv); }; });
+
+  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd}) sub->add_flag("--json", inv.json, "print JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err) == 0 ? kOk : kUsage;
+  }
+  try {
+    return action ? action() : kUsage;
+  } catch (const UsageError& e) {
+    err << e.what() << "\n";
+    return kUsage;
+  } catch (const std::exception& e) {
+    err << "错误 / error: " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+}  // namespace surveyctl

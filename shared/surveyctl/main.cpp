@@ -1,0 +1,6 @@
+// surveyctl: thin entry point; the commands live in surveyctl_lib.
+#include "commands.h"
+
+#include <iostream>
+
+int main(int argc, char** argv) { return surveyctl::run(argc, argv, std::cout, std::cerr); }

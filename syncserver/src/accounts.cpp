@@ -1,0 +1,199 @@
+#include "accounts.h"
+
+#include "synccore/field_cipher.h"
+#include "synccore/random_id.h"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <chrono>
+#include <regex>
+#include <sstream>
+
+namespace syncserver {
+
+using synccore::Database;
+
+namespace {
+
+constexpr uint64_t kScryptN = 16384, kScryptR = 8, kScryptP = 1;
+constexpr size_t kHashSize = 32;
+
+std::vector<unsigned char> scrypt(std::string_view password, const std::vector<unsigned char>& salt,
+                                  uint64_t n, uint64_t r, uint64_t p) {
+  std::vector<unsigned char> out(kHashSize);
+  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), n, r, p, 64 * 1024 * 1024,
+                     out.data(), out.size()) != 1)
+    throw AccountError("scrypt failed");
+  return out;
+}
+
+std::vector<unsigned char> fromHex(const std::string& hex) {
+  std::vector<unsigned char> out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<unsigned char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+std::string sha256Hex(std::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  return synccore::toHex(digest, sizeof digest);
+}
+
+std::string isoNow() {
+  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+User readUser(const synccore::Statement& st) {
+  User u;
+  u.name = st.text(0);
+  u.role = roleFromName(st.text(1)).value_or(Role::Worker);
+  u.grids = Json::parse(st.text(2)).get<std::vector<std::string>>();
+  u.revoked = st.int64(3) != 0;
+  u.createdAt = st.text(4);
+  return u;
+}
+
+}  // namespace
+
+std::string_view roleName(Role role) {
+  switch (role) {
+    case Role::Worker: return "worker";
+    case Role::Supervisor: return "supervisor";
+    case Role::Auditor: return "auditor";
+    case Role::Admin: return "admin";
+  }
+  return "worker";
+}
+
+std::optional<Role> roleFromName(std::string_view name) {
+  for (Role r : {Role::Worker, Role::Supervisor, Role::Auditor, Role::Admin})
+    if (roleName(r) == name) return r;
+  return std::nullopt;
+}
+
+Json User::toJson() const {
+  return Json{{"name", name}, {"role", roleName(role)}, {"grids", grids}, {"revoked", revoked},
+              {"created_at", createdAt}};
+}
+
+bool Session::seesAllGrids() const {
+  return user.role == Role::Admin || user.role == Role::Auditor ||
+         (user.role == Role::Supervisor && user.grids.empty());
+}
+
+bool Session::mayAccessGrid(const std::string& grid) const {
+  return seesAllGrids() || std::find(user.grids.begin(), user.grids.end(), grid) != user.grids.end();
+}
+
+std::string hashPassword(std::string_view password) {
+  auto salt = synccore::randomBytes(16);
+  auto hash = scrypt(password, salt, kScryptN, kScryptR, kScryptP);
+  std::ostringstream out;
+  out << "scrypt$" << kScryptN << "$" << kScryptR << "$" << kScryptP << "$" << synccore::toHex(salt.data(), salt.size())
+      << "$" << synccore::toHex(hash.data(), hash.size());
+  return out.str();
+}
+
+bool verifyPassword(std::string_view password, std::string_view stored) {
+  std::vector<std::string> parts;
+  std::stringstream in{std::string(stored)};
+  for (std::string part; std::getline(in, part, '$');) parts.push_back(part);
+  if (parts.size() != 6 || parts[0] != "scrypt") return false;
+  try {
+    auto hash = scrypt(password, fromHex(parts[4]), std::stoull(parts[1]), std::stoull(parts[2]), std::stoull(parts[3]));
+    auto expected = fromHex(parts[5]);
+    return expected.size() == hash.size() && CRYPTO_memcmp(hash.data(), expected.data(), hash.size()) == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+Accounts::Accounts(Database& db) : m_db(db) {
+  m_db.exec(
+      "CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, role TEXT NOT NULL, grids TEXT NOT NULL,"
+      " password_hash TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS tokens(token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,"
+      " expires_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL)");
+}
+
+void Accounts::addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
+                       const std::string& password) {
+  static const std::regex namePattern("^[A-Za-z0-9_.-]{1,64}$");
+  static const std::regex gridPattern("^[A-Za-z0-9_-]{1,32}$");
+  if (!std::regex_match(name, namePattern))
+    throw AccountError("a user name is 1-64 letters, digits, '.', '_' or '-' / 用户名格式不正确");
+  for (const auto& g : grids)
+    if (!std::regex_match(g, gridPattern)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
+  if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
+  if (user(name)) throw AccountError("user " + name + " already exists / 用户已存在");
+  m_db.prepare("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")
+      .bind(1, name)
+      .bind(2, roleName(role))
+      .bind(3, Json(grids).dump())
+      .bind(4, hashPassword(password))
+      .bind(5, isoNow())
+      .run();
+}
+
+void Accounts::revokeUser(const std::string& name) {
+  if (!user(name)) throw AccountError("no user " + name + " / 用户不存在");
+  synccore::Transaction tx(m_db);
+  m_db.prepare("UPDATE users SET revoked=1 WHERE name=?").bind(1, name).run();
+  m_db.prepare("DELETE FROM tokens WHERE user_name=?").bind(1, name).run();
+  tx.commit();
+}
+
+std::vector<User> Accounts::users() const {
+  std::vector<User> out;
+  auto st = m_db.prepare("SELECT name, role, grids, revoked, created_at FROM users ORDER BY name");
+  while (st.step()) out.push_back(readUser(st));
+  return out;
+}
+
+std::optional<User> Accounts::user(const std::string& name) const {
+  auto st = m_db.prepare("SELECT name, role, grids, revoked, created_at FROM users WHERE name=?");
+  st.bind(1, name);
+  if (!st.step()) return std::nullopt;
+  return readUser(st);
+}
+
+std::optional<std::pair<std::string, Session>> Accounts::signIn(const std::string& name, const std::string& password,
+                                                                int64_t ttlMs, int64_t nowMs) {
+  auto st = m_db.prepare("SELECT password_hash FROM users WHERE name=? AND revoked=0");
+  st.bind(1, name);
+  // Unknown users cost the same hash as known ones, so timing does not reveal names.
+  static const std::string dummy = hashPassword("anju-dummy-password");
+  const bool known = st.step();
+  const std::string stored = known ? st.text(0) : dummy;
+  if (!verifyPassword(password, stored) || !known) return std::nullopt;
+  auto bytes = synccore::randomBytes(32);
+  const std::string token = synccore::toHex(bytes.data(), bytes.size());
+  m_db.prepare("DELETE FROM tokens WHERE expires_ms < ?").bind(1, nowMs).run();
+  m_db.prepare("INSERT INTO tokens(token_hash, user_name, expires_ms, created_ms) VALUES(?,?,?,?)")
+      .bind(1, sha256Hex(token))
+      .bind(2, name)
+      .bind(3, nowMs + ttlMs)
+      .bind(4, nowMs)
+      .run();
+  return std::make_pair(token, Session{*user(name), nowMs + ttlMs});
+}
+
+std::optional<Session> Accounts::authenticate(const std::string& token, int64_t nowMs) const {
+  if (token.size() != 64) return std::nullopt;
+  auto st = m_db.prepare(
+      "SELECT u.name, u.role, u.grids, u.revoked, u.created_at, t.expires_ms FROM tokens t"
+      " JOIN users u ON u.name=t.user_name WHERE t.token_hash=?");
+  st.bind(1, sha256Hex(token));
+  if (!st.step()) return std::nullopt;
+  Session s{readUser(st), st.int64(5)};
+  if (s.user.revoked || s.expiresAtMs <= nowMs) return std::nullopt;
+  return s;
+}
+
+}  // namespace syncserver

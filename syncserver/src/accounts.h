@@ -1,0 +1,68 @@
+#pragma once
+// Users, roles, grids, password hashes and expiring bearer tokens of the sync server.
+#include "synccore/sqlite.h"
+#include "synccore/survey_definition.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace syncserver {
+
+using synccore::Json;
+
+enum class Role { Worker, Supervisor, Auditor, Admin };
+std::string_view roleName(Role role);
+std::optional<Role> roleFromName(std::string_view name);
+
+/// A server account. Workers see only their grids; supervisors their community (their grids,
+/// or every grid when none is listed); auditors read the audit log; admins manage accounts.
+struct User {
+  std::string name;
+  Role role = Role::Worker;
+  std::vector<std::string> grids;
+  bool revoked = false;
+  std::string createdAt;
+  Json toJson() const;
+};
+
+/// The signed-in user behind a token.
+struct Session {
+  User user;
+  int64_t expiresAtMs = 0;
+  /// True when the user may see records of this grid.
+  bool mayAccessGrid(const std::string& grid) const;
+  bool seesAllGrids() const;
+};
+
+/// "scrypt$N$r$p$salt$hash" with a random 16-byte salt.
+std::string hashPassword(std::string_view password);
+bool verifyPassword(std::string_view password, std::string_view stored);
+
+/// Thrown for account operations that cannot be done (duplicate user, unknown user, bad role).
+class AccountError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The users and tokens tables. Tokens are stored only as SHA-256 hashes.
+class Accounts {
+ public:
+  explicit Accounts(synccore::Database& db);
+
+  void addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
+               const std::string& password);
+  void revokeUser(const std::string& name);
+  std::vector<User> users() const;
+  std::optional<User> user(const std::string& name) const;
+  /// A new token when the name and password are right and the user is not revoked.
+  std::optional<std::pair<std::string, Session>> signIn(const std::string& name, const std::string& password,
+                                                        int64_t ttlMs, int64_t nowMs);
+  /// The session of a token; nullopt when unknown, expired or the user is revoked.
+  std::optional<Session> authenticate(const std::string& token, int64_t nowMs) const;
+
+ private:
+  synccore::Database& m_db;
+};
+
+}  // namespace syncserver

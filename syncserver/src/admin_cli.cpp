@@ -1,0 +1,186 @@
+#include "admin_cli.h"
+
+#include "http_api.h"
+#include "server_state.h"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+namespace syncserver {
+
+namespace {
+
+HttpApi* g_running = nullptr;
+
+void onSignal(int) {
+  if (g_running) g_running->stop();
+}
+
+std::string readPassword(std::istream& in) {
+  std::string password;
+  std::getline(in, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+std::pair<std::string, int> splitListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT");
+  return {listen.substr(0, colon), std::stoi(listen.substr(colon + 1))};
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  CLI::App app{"syncserver — Anju central sync server / 安居同步服务器"};
+  app.require_subcommand(1);
+  std::string db, name, roleText, listen = "127.0.0.1:8443", tlsCert, tlsKey, format = "json", outFile, keyFile;
+  std::vector<std::string> grids;
+  bool json = false;
+  int64_t ttlMinutes = 12 * 60;
+  std::function<int()> action;
+
+  const auto withDb = [&](CLI::App* cmd) {
+    cmd->add_option("--db", db, "server database file (SQLite)")->required();
+    cmd->add_option("--signing-key", keyFile, "audit signing key (default: <db>.signing-key.pem)");
+  };
+
+  auto* init = app.add_subcommand("init", "create the server database and its audit signing key");
+  withDb(init);
+  init->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      out << "initialised " << db << "\naudit signing key fingerprint: " << state.signingKey().fingerprint() << "\n";
+      return 0;
+    };
+  });
+
+  auto* user = app.add_subcommand("user", "manage accounts")->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "add a user (password read from standard input)");
+  withDb(add);
+  add->add_option("--name", name)->required();
+  add->add_option("--role", roleText)->required()->check(CLI::IsMember({"worker", "supervisor", "auditor", "admin"}));
+  add->add_option("--grid", grids, "grid code (repeat for several)");
+  add->callback([&] {
+    action = [&] {
+      const std::string password = readPassword(in);
+      ServerState state(db, keyFile);
+      state.accounts().addUser(name, *roleFromName(roleText), grids, password);
+      out << "added " << roleText << " " << name << "\n";
+      return 0;
+    };
+  });
+  auto* revoke = user->add_subcommand("revoke", "revoke a user and all their tokens");
+  withDb(revoke);
+  revoke->add_option("--name", name)->required();
+  revoke->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      state.accounts().revokeUser(name);
+      out << "revoked " << name << "\n";
+      return 0;
+    };
+  });
+  auto* list = user->add_subcommand("list", "list users");
+  withDb(list);
+  list->add_flag("--json", json);
+  list->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      Json all = Json::array();
+      for (const auto& u : state.accounts().users()) {
+        all.push_back(u.toJson());
+        if (!json) {
+          out << u.name << "  " << roleName(u.role) << "  ";
+          for (const auto& g : u.grids) out << g << " ";
+          out << (u.revoked ? " (revoked)" : "") << "\n";
+        }
+      }
+      if (json) out << all.dump() << "\n";
+      return 0;
+    };
+  });
+
+  auto* serve = app.add_subcommand("serve", "serve the sync protocol over HTTP or HTTPS");
+  withDb(serve);
+  serve->add_option("--listen", listen, "HOST:PORT (port 0 picks a free port)");
+  serve->add_option("--tls-cert", tlsCert, "PEM certificate (enables HTTPS)");
+  serve->add_option("--tls-key", tlsKey, "PEM private key");
+  serve->add_option("--token-ttl-minutes", ttlMinutes, "sign-in lifetime")->check(CLI::Range(1, 7 * 24 * 60));
+  serve->callback([&] {
+    action = [&] {
+      if (tlsCert.empty() != tlsKey.empty()) throw CLI::ValidationError("--tls-cert and --tls-key go together");
+      ServerState state(db, keyFile);
+      HttpOptions options;
+      std::tie(options.host, options.port) = splitListen(listen);
+      options.tlsCert = tlsCert;
+      options.tlsKey = tlsKey;
+      options.tokenTtlMs = ttlMinutes * 60 * 1000;
+      HttpApi api(state, options);
+      const int port = api.bind();
+      g_running = &api;
+      std::signal(SIGTERM, onSignal);
+      std::signal(SIGINT, onSignal);
+      out << "listening on " << (tlsCert.empty() ? "http" : "https") << "://" << options.host << ":" << port
+          << std::endl;
+      api.serve();
+      g_running = nullptr;
+      return 0;
+    };
+  });
+
+  auto* audit = app.add_subcommand("audit", "the conflict/audit log")->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "re-compute the hash chain and check the signed head");
+  withDb(verify);
+  verify->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      auto result = state.audit().verify();
+      if (result.ok) {
+        out << "ok: " << result.entries << " entries, chain and signed head intact / 审计日志完整\n";
+        return 0;
+      }
+      out << "FAILED: " << result.problem << "\n失败: " << result.problemZh << "\n";
+      return 1;
+    };
+  });
+  auto* exportCmd = audit->add_subcommand("export", "export the log for auditors");
+  withDb(exportCmd);
+  exportCmd->add_option("--format", format)->check(CLI::IsMember({"csv", "json"}));
+  exportCmd->add_option("--out", outFile, "file to write (default: standard output)");
+  exportCmd->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      std::ofstream file;
+      if (!outFile.empty()) file.open(outFile, std::ios::binary);
+      std::ostream& target = outFile.empty() ? out : file;
+      if (format == "csv") state.audit().exportCsv(target);
+      else state.audit().exportJson(target);
+      return 0;
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err) == 0 ? 0 : 2;
+  }
+  try {
+    return action ? action() : 2;
+  } catch (const CLI::Error& e) {
+    err << e.what() << "\n";
+    return 2;
+  } catch (const AccountError& e) {
+    err << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    err << "错误 / error: " << e.what() << "\n";
+    return 3;
+  }
+}
+
+}  // namespace syncserver

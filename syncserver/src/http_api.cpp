@@ -1,0 +1,177 @@
+#include "http_api.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace syncserver {
+
+namespace {
+
+void send(httplib::Response& res, const Reply& reply) {
+  res.status = reply.status;
+  res.set_content(reply.body.dump(), "application/json; charset=utf-8");
+}
+
+std::string bearerToken(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  return header.rfind(prefix, 0) == 0 ? header.substr(prefix.size()) : std::string();
+}
+
+std::optional<Json> parseBody(const httplib::Request& req, httplib::Response& res) {
+  try {
+    return Json::parse(req.body);
+  } catch (const Json::parse_error& e) {
+    send(res, Reply::error(400, "bad_json", std::string("the body is not valid JSON: ") + e.what(),
+                           "请求内容不是有效的 JSON"));
+    return std::nullopt;
+  }
+}
+
+std::optional<int64_t> integerParam(const httplib::Request& req, const char* name, int64_t fallback) {
+  if (!req.has_param(name)) return fallback;
+  const std::string text = req.get_param_value(name);
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+const char* statusCode(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 413: return "body_too_large";
+    case 414: return "uri_too_long";
+    default: return "http_error";
+  }
+}
+
+}  // namespace
+
+HttpApi::HttpApi(ServerState& state, HttpOptions options)
+    : m_state(state), m_options(std::move(options)), m_service(state, m_options.tokenTtlMs) {
+  if (!m_options.tlsCert.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(m_options.tlsCert.c_str(), m_options.tlsKey.c_str());
+    if (!tls->is_valid()) throw std::runtime_error("cannot load TLS certificate or key / 无法加载 TLS 证书或私钥");
+    m_server = std::move(tls);
+  } else {
+    m_server = std::make_unique<httplib::Server>();
+  }
+  m_server->set_payload_max_length(m_options.maxBodyBytes);
+  m_server->set_read_timeout(30, 0);
+  m_server->set_write_timeout(30, 0);
+  installRoutes();
+}
+
+HttpApi::~HttpApi() = default;
+
+int HttpApi::bind() {
+  int port = m_options.port == 0 ? m_server->bind_to_any_port(m_options.host.c_str())
+                                 : (m_server->bind_to_port(m_options.host.c_str(), m_options.port) ? m_options.port : -1);
+  if (port < 0) throw std::runtime_error("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port));
+  return port;
+}
+
+void HttpApi::serve() { m_server->listen_after_bind(); }
+void HttpApi::stop() { m_server->stop(); }
+
+void HttpApi::installRoutes() {
+  auto& server = *m_server;
+  // Every handler runs under the state's lock: one SQLite connection, one writer.
+  const auto route = [this](bool needsSession, bool needsBody, std::function<Reply(const Session*, const Json&, const httplib::Request&)> fn) {
+    return [this, needsSession, needsBody, fn](const httplib::Request& req, httplib::Response& res) {
+      Json body;
+      if (needsBody) {
+        auto parsed = parseBody(req, res);
+        if (!parsed) return;
+        body = std::move(*parsed);
+      }
+      std::lock_guard lock(m_state.mutex());
+      std::optional<Session> session;
+      if (needsSession) {
+        const std::string token = bearerToken(req);
+        if (token.empty())
+          return send(res, Reply::error(401, "unauthorized", "sign in first (Authorization: Bearer <token>)", "请先登录"));
+        session = m_service.authenticate(token);
+        if (!session)
+          return send(res, Reply::error(401, "token_invalid", "your sign-in has expired or was revoked; sign in again",
+                                        "登录已过期或已被撤销,请重新登录"));
+      }
+      send(res, fn(session ? &*session : nullptr, body, req));
+    };
+  };
+  server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+    send(res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}}});
+  });
+  server.Post("/v1/session", route(false, true, [this](const Session*, const Json& body, const httplib::Request&) {
+                return m_service.signIn(body);
+              }));
+  server.Post("/v1/changesets", route(true, true, [this](const Session* s, const Json& body, const httplib::Request&) {
+                return m_service.push(*s, body);
+              }));
+  server.Get("/v1/changes", route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
+               auto after = integerParam(req, "after", 0);
+               auto limit = integerParam(req, "limit", 500);
+               if (!after || !limit || *limit <= 0)
+                 return Reply::error(400, "bad_request", "after and limit must be whole numbers", "参数须为整数");
+               return m_service.pull(*s, *after, static_cast<size_t>(*limit));
+             }));
+  server.Get("/v1/snapshot", route(true, false, [this](const Session* s, const Json&, const httplib::Request&) {
+               return m_service.snapshot(*s);
+             }));
+  server.Get("/v1/conflicts", route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
+               ConflictFilter f;
+               f.status = req.get_param_value("status");
+               f.grid = req.get_param_value("grid");
+               f.kind = req.get_param_value("kind");
+               f.field = req.get_param_value("field");
+               f.record = req.get_param_value("record");
+               f.household = req.get_param_value("household");
+               return m_service.listConflicts(*s, f);
+             }));
+  server.Post(R"(/v1/conflicts/([0-9a-fA-F-]{36})/resolve)",
+              route(true, true, [this](const Session* s, const Json& body, const httplib::Request& req) {
+                return m_service.resolve(*s, req.matches[1], body);
+              }));
+  server.Get("/v1/audit", route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
+               AuditFilter f;
+               if (req.has_param("from")) f.from = req.get_param_value("from");
+               if (req.has_param("to")) f.to = req.get_param_value("to");
+               if (req.has_param("kind")) f.kind = req.get_param_value("kind");
+               if (req.has_param("actor")) f.actor = req.get_param_value("actor");
+               if (req.has_param("conflict")) f.conflictId = req.get_param_value("conflict");
+               if (req.has_param("record")) f.recordUuid = req.get_param_value("record");
+               return m_service.auditEntries(*s, f);
+             }));
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const int status = res.status;
+    send(res, Reply::error(status, statusCode(status), "request refused (HTTP " + std::to_string(status) + ")",
+                           "请求被拒绝(HTTP " + std::to_string(status) + ")"));
+  });
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    std::cerr << "error in " << req.method << " " << req.path << ": " << what << std::endl;
+    send(res, Reply::error(500, "internal_error", "the server failed; nothing was changed, try again later",
+                           "服务器内部错误,未做任何更改,请稍后重试"));
+  });
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    // Never log headers or bodies: they carry tokens and personal data.
+    std::cerr << req.method << " " << req.path << " " << res.status << std::endl;
+  });
+}
+
+}  // namespace syncserver

@@ -1,0 +1,166 @@
+#include "record_store.h"
+
+#include "synccore/hlc.h"
+
+namespace syncserver {
+
+using synccore::Database;
+
+Json FieldSide::toJson() const {
+  return Json{{"value", value}, {"version", version}, {"user", author}, {"device", device}, {"change_id", changeId}};
+}
+
+RecordStore::RecordStore(Database& db) : m_db(db) {
+  m_db.exec(
+      "CREATE TABLE IF NOT EXISTS records(uuid TEXT PRIMARY KEY, type TEXT NOT NULL, parent_uuid TEXT,"
+      " household_uuid TEXT NOT NULL, grid TEXT, deleted INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX IF NOT EXISTS records_household ON records(household_uuid);"
+      "CREATE INDEX IF NOT EXISTS records_grid ON records(grid);"
+      "CREATE TABLE IF NOT EXISTS fields(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
+      " version TEXT NOT NULL, author TEXT NOT NULL, device TEXT NOT NULL, change_id TEXT NOT NULL,"
+      " seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, change_id TEXT NOT NULL UNIQUE,"
+      " record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, version TEXT NOT NULL,"
+      " author TEXT NOT NULL, device TEXT NOT NULL, received_ms INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS person_ids(id_number TEXT NOT NULL, person_uuid TEXT PRIMARY KEY);"
+      "CREATE INDEX IF NOT EXISTS person_ids_number ON person_ids(id_number);");
+}
+
+std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
+  auto st = m_db.prepare(
+      "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted FROM records r"
+      " JOIN records h ON h.uuid = r.household_uuid WHERE r.uuid=?");
+  st.bind(1, uuid);
+  if (!st.step()) return std::nullopt;
+  return RecordInfo{uuid, st.text(0), st.optionalText(1).value_or(""), st.text(2), st.optionalText(3).value_or(""),
+                    st.int64(4) != 0};
+}
+
+void RecordStore::createRecord(const RecordInfo& info) {
+  auto st = m_db.prepare("INSERT INTO records(uuid, type, parent_uuid, household_uuid, grid) VALUES(?,?,?,?,?)");
+  st.bind(1, info.uuid).bind(2, info.type);
+  if (info.parent.empty()) st.bind(3, nullptr); else st.bind(3, info.parent);
+  st.bind(4, info.household);
+  if (info.type == "household") st.bind(5, info.grid); else st.bind(5, nullptr);
+  st.run();
+}
+
+std::optional<FieldSide> RecordStore::field(const std::string& uuid, const std::string& field) const {
+  auto st = m_db.prepare("SELECT value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field=?");
+  st.bind(1, uuid).bind(2, field);
+  if (!st.step()) return std::nullopt;
+  return FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
+}
+
+std::optional<std::string> RecordStore::newestVersion(const std::string& uuid) const {
+  auto st = m_db.prepare("SELECT max(version) FROM fields WHERE record_uuid=?");
+  st.bind(1, uuid);
+  st.step();
+  return st.optionalText(0);
+}
+
+int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, const FieldSide& side) {
+  const std::string value = side.value.dump();
+  m_db.prepare(
+          "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
+          " VALUES(?,?,?,?,?,?,?,?)")
+      .bind(1, side.changeId).bind(2, record.uuid).bind(3, field).bind(4, value).bind(5, side.version)
+      .bind(6, side.author).bind(7, side.device).bind(8, synccore::HybridClock::systemWallMs()).run();
+  const int64_t seq = m_db.lastInsertRowId();
+  m_db.prepare(
+          "INSERT INTO fields(record_uuid, field, value, version, author, device, change_id, seq) VALUES(?,?,?,?,?,?,?,?)"
+          " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version,"
+          " author=excluded.author, device=excluded.device, change_id=excluded.change_id, seq=excluded.seq")
+      .bind(1, record.uuid).bind(2, field).bind(3, value).bind(4, side.version).bind(5, side.author)
+      .bind(6, side.device).bind(7, side.changeId).bind(8, seq).run();
+  if (field == synccore::kDeletedField) {
+    const bool deleted = side.value == true;
+    m_db.prepare("UPDATE records SET deleted=? WHERE uuid=?").bind(1, deleted ? 1 : 0).bind(2, record.uuid).run();
+    if (record.type == "person" && deleted)
+      m_db.prepare("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
+  } else if (record.type == "household" && field == "grid" && side.value.is_string()) {
+    m_db.prepare("UPDATE records SET grid=? WHERE uuid=?").bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
+  } else if (record.type == "person" && field == "id_number") {
+    m_db.prepare("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
+    if (side.value.is_string())
+      m_db.prepare("INSERT INTO person_ids(id_number, person_uuid) VALUES(?,?)")
+          .bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
+  }
+  return seq;
+}
+
+std::vector<std::string> RecordStore::personsWithIdNumber(const std::string& idNumber, const std::string& except) const {
+  auto st = m_db.prepare(
+      "SELECT p.person_uuid FROM person_ids p JOIN records r ON r.uuid=p.person_uuid"
+      " WHERE p.id_number=? AND p.person_uuid<>? AND r.deleted=0 ORDER BY p.person_uuid");
+  st.bind(1, idNumber).bind(2, except);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+namespace {
+std::string gridFilter(bool allGrids, const std::vector<std::string>& grids, const char* column) {
+  if (allGrids) return "";
+  std::string sql = std::string(" AND ") + column + " IN (";
+  for (size_t i = 0; i < grids.size(); ++i) sql += i ? ",?" : "?";
+  return sql + (grids.empty() ? "NULL)" : ")");
+}
+}  // namespace
+
+std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, size_t limit, bool allGrids,
+                                                               const std::vector<std::string>& grids) const {
+  auto st = m_db.prepare(
+      "SELECT c.seq, c.change_id, r.type, c.record_uuid, r.parent_uuid, c.field, c.value, c.version, c.author, c.device"
+      " FROM change_log c JOIN records r ON r.uuid=c.record_uuid JOIN records h ON h.uuid=r.household_uuid"
+      " WHERE c.seq > ?" + gridFilter(allGrids, grids, "h.grid") + " ORDER BY c.seq LIMIT ?");
+  int i = 1;
+  st.bind(i++, after);
+  if (!allGrids)
+    for (const auto& g : grids) st.bind(i++, g);
+  st.bind(i, static_cast<int64_t>(limit));
+  std::vector<synccore::PulledChange> out;
+  while (st.step()) {
+    synccore::PulledChange p;
+    p.seq = st.int64(0);
+    p.change.changeId = st.text(1);
+    p.change.recordType = st.text(2);
+    p.change.record = st.text(3);
+    p.change.parent = st.optionalText(4).value_or("");
+    p.change.field = st.text(5);
+    p.change.value = Json::parse(st.text(6));
+    p.version = st.text(7);
+    p.change.hlc = p.version;
+    p.author = st.text(8);
+    p.device = st.text(9);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+int64_t RecordStore::lastSeq() const {
+  auto st = m_db.prepare("SELECT coalesce(max(seq), 0) FROM change_log");
+  st.step();
+  return st.int64(0);
+}
+
+Json RecordStore::snapshot(bool allGrids, const std::vector<std::string>& grids) const {
+  auto st = m_db.prepare(
+      "SELECT r.uuid, r.type, r.deleted, f.field, f.value FROM records r JOIN records h ON h.uuid=r.household_uuid"
+      " JOIN fields f ON f.record_uuid=r.uuid WHERE f.field<>'_deleted'" + gridFilter(allGrids, grids, "h.grid") +
+      " ORDER BY r.uuid, f.field");
+  int i = 1;
+  if (!allGrids)
+    for (const auto& g : grids) st.bind(i++, g);
+  Json out = Json::object();
+  while (st.step()) {
+    Json& rec = out[st.text(0)];
+    rec["type"] = st.text(1);
+    rec["deleted"] = st.int64(2) != 0;
+    Json v = Json::parse(st.text(4));
+    if (!v.is_null()) rec["fields"][st.text(3)] = v;
+  }
+  return out;
+}
+
+}  // namespace syncserver

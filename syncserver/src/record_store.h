@@ -1,0 +1,59 @@
+#pragma once
+// The server's copy of every record: field values with versions, and the sequenced change log.
+#include "synccore/changeset.h"
+#include "synccore/sqlite.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace syncserver {
+
+using synccore::Json;
+using synccore::Value;
+
+/// What the server knows of one record.
+struct RecordInfo {
+  std::string uuid;
+  std::string type;
+  std::string parent;
+  std::string household;  // itself for households
+  std::string grid;       // the household's current grid
+  bool deleted = false;
+};
+
+/// The current value of one field and who set it.
+struct FieldSide {
+  Value value;
+  std::string version;
+  std::string author;
+  std::string device;
+  std::string changeId;
+  Json toJson() const;
+};
+
+/// Tables records, fields, change_log and person_ids; all calls run inside the caller's transaction.
+class RecordStore {
+ public:
+  explicit RecordStore(synccore::Database& db);
+
+  std::optional<RecordInfo> record(const std::string& uuid) const;
+  void createRecord(const RecordInfo& info);
+  std::optional<FieldSide> field(const std::string& uuid, const std::string& field) const;
+  std::optional<std::string> newestVersion(const std::string& uuid) const;
+  /// Sets a field (or the "_deleted" tombstone), appends it to the change log, returns its seq.
+  int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side);
+  /// Live persons other than `except` holding this ID number.
+  std::vector<std::string> personsWithIdNumber(const std::string& idNumber, const std::string& except) const;
+  /// Changes after a sequence number visible in the given grids (all grids when empty and allGrids).
+  std::vector<synccore::PulledChange> changesAfter(int64_t after, size_t limit, bool allGrids,
+                                                   const std::vector<std::string>& grids) const;
+  int64_t lastSeq() const;
+  /// Live fields of every record, for comparing devices with the server (tests, tools).
+  Json snapshot(bool allGrids, const std::vector<std::string>& grids) const;
+
+ private:
+  synccore::Database& m_db;
+};
+
+}  // namespace syncserver

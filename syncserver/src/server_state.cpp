@@ -1,0 +1,49 @@
+#include "server_state.h"
+
+namespace syncserver {
+
+ServerState::ServerState(const std::string& dbPath, const std::string& signingKeyPath,
+                         const synccore::SurveyDefinition& definition)
+    : m_definition(definition) {
+  m_db = std::make_unique<synccore::Database>(dbPath);
+  m_db->exec("PRAGMA journal_mode=WAL");
+  m_db->exec("PRAGMA synchronous=FULL");
+  m_key = std::make_unique<SigningKey>(
+      SigningKey::loadOrCreate(signingKeyPath.empty() ? defaultKeyPath(dbPath) : signingKeyPath));
+  synccore::Transaction tx(*m_db);
+  m_db->exec("CREATE TABLE IF NOT EXISTS server_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  m_accounts = std::make_unique<Accounts>(*m_db);
+  m_audit = std::make_unique<AuditLog>(*m_db, *m_key);
+  m_records = std::make_unique<RecordStore>(*m_db);
+  m_conflicts = std::make_unique<ConflictStore>(*m_db, *m_audit);
+  m_db->exec(
+      "CREATE TABLE IF NOT EXISTS changesets(id TEXT PRIMARY KEY, user_name TEXT NOT NULL, digest TEXT NOT NULL,"
+      " response TEXT NOT NULL, received_ms INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS applied_changes(change_id TEXT PRIMARY KEY, outcome TEXT NOT NULL) WITHOUT ROWID;");
+  tx.commit();
+  auto st = m_db->prepare("SELECT value FROM server_meta WHERE key='hlc_last'");
+  synccore::Hlc last;
+  if (st.step())
+    if (auto parsed = synccore::Hlc::parse(st.text(0))) last = *parsed;
+  m_clock = std::make_unique<synccore::HybridClock>("server", last);
+}
+
+ServerState::~ServerState() = default;
+
+synccore::Hlc ServerState::tick() {
+  auto stamp = m_clock->tick();
+  saveClock();
+  return stamp;
+}
+
+bool ServerState::observe(const synccore::Hlc& stamp) {
+  return m_clock->observe(stamp);
+}
+
+void ServerState::saveClock() {
+  m_db->prepare("INSERT INTO server_meta(key, value) VALUES('hlc_last', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+      .bind(1, m_clock->last().toString())
+      .run();
+}
+
+}  // namespace syncserver

@@ -1,0 +1,40 @@
+#pragma once
+// Valid sample records and ID numbers shared by the unit tests.
+#include "synccore/device_store.h"
+#include "synccore/id_number.h"
+
+#include <string>
+
+namespace fixtures {
+
+inline synccore::CivilDate today() { return {2026, 11, 22}; }
+
+/// A valid 18-character ID number: region, birth date "YYYYMMDD", 3-digit sequence.
+inline std::string makeId(const std::string& region, const std::string& birth, const std::string& seq) {
+  const std::string first17 = region + birth + seq;
+  return first17 + synccore::idNumberCheckDigit(first17);
+}
+
+inline synccore::RecordValues household(const std::string& grid = "G01", const std::string& head = "马文明") {
+  return {{"grid", grid},
+          {"address", "玉泉家园3号楼2单元301"},
+          {"head_name", head},
+          {"residence_status", "resident"},
+          {"monitoring_category", "none"}};
+}
+
+/// A person whose birth date and sex agree with the ID number (sequence digit 3 = male).
+inline synccore::RecordValues person(const std::string& name, const std::string& relation,
+                                     const std::string& id = makeId("640121", "19800315", "123")) {
+  synccore::RecordValues p{{"name", name}, {"relation", relation}, {"id_number", id}};
+  synccore::fillFromIdNumber(p, today());
+  return p;
+}
+
+inline synccore::DeviceStore::Options options() {
+  synccore::DeviceStore::Options o;
+  o.today = [] { return today(); };
+  return o;
+}
+
+}  // namespace fixtures
