@@ -555,7 +555,11 @@ void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uui
   } else {
     return;  // a field this definition does not know: the server keeps it
   }
-  if (version.empty()) return;
+  if (version.empty()) {
+    if (field != kDeletedField)
+      m_db->prepare("DELETE FROM field_version WHERE record_uuid=? AND field=?").bind(1, uuid).bind(2, field).run();
+    return;
+  }
   m_db->prepare("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
                 " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
       .bind(1, uuid).bind(2, field).bind(3, version).run();
@@ -589,8 +593,11 @@ size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& 
     const RecordTypeDef* def = m_definition.record(e.recordType);
     const Json current = r.value("current", Json());
     if (def && current.is_object()) {
-      if (!hasPending(e.recordUuid, e.field) && current.contains("version") && current["version"].is_string())
-        setLocalField(*def, e.recordUuid, e.field, current["value"], current["version"]);
+      // The server's state of the field wins unless a newer local edit is still pending; a
+      // field the server never set is cleared (the refused value stays in the conflict log).
+      if (!hasPending(e.recordUuid, e.field) && current.contains("version") && e.field != kDeletedField)
+        setLocalField(*def, e.recordUuid, e.field, current["version"].is_string() ? current["value"] : Json(),
+                      current["version"].is_string() ? current["version"].get<std::string>() : "");
       if (!hasPending(e.recordUuid, kDeletedField) && current.contains("record_deleted"))
         setLocalField(*def, e.recordUuid, kDeletedField, current["record_deleted"].get<bool>(),
                       current.value("deleted_version", ""));

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
 #include <optional>
 
 namespace surveyctl {
@@ -203,6 +204,80 @@ int notices(Invocation& inv) {
   return kOk;
 }
 
+/// A client for the signed-in server of the device, or nullopt after saying why not.
+std::optional<HttpClient> signedInClient(Invocation& inv) {
+  DeviceStore& store = inv.store();
+  const std::string server = store.setting("server_url");
+  if (server.empty()) {
+    inv.err << "尚未登录服务器 / not signed in: run surveyctl login first\n";
+    return std::nullopt;
+  }
+  HttpClient http(server, httpOptions(store, ""));
+  http.setBearerToken(store.setting("token"));
+  return http;
+}
+
+int resolve(Invocation& inv, const std::string& conflictId, const std::optional<std::string>& valueText,
+            const std::string& take, const std::string& reason) {
+  if (valueText.has_value() == !take.empty())
+    throw UsageError("give either --value V or --take server|incoming / 请指定 --value 或 --take");
+  auto http = signedInClient(inv);
+  if (!http) return kFailure;
+  Json body{{"reason", reason}};
+  if (!take.empty()) {
+    body["take"] = take;
+  } else {
+    auto list = http->get("/v1/conflicts", {{"status", "open"}});
+    const Json* conflict = nullptr;
+    if (list.ok())
+      for (const auto& c : list.json["conflicts"])
+        if (c["id"] == conflictId) conflict = &c;
+    if (!conflict) {
+      inv.err << "找不到待处理的冲突 / no open conflict " << conflictId << "\n";
+      return kInvalid;
+    }
+    const auto& def = inv.store().definition().requireRecord(conflict->at("record_type").get<std::string>());
+    const FieldDef* field = def.field(conflict->at("field").get<std::string>());
+    ParsedInput parsed = field ? parseFieldInput(*field, *valueText) : ParsedInput{*valueText};
+    if (!parsed.ok) {
+      inv.err << parsed.messageZh << " / " << parsed.messageEn << "\n";
+      return kInvalid;
+    }
+    body["value"] = parsed.value;
+  }
+  auto result = http->postJson("/v1/conflicts/" + conflictId + "/resolve", body);
+  if (!result.ok()) {
+    inv.err << "未处理 / not resolved: " << result.messageZh << " / " << result.messageEn << "\n";
+    return result.status >= 400 && result.status < 500 ? kInvalid : kFailure;
+  }
+  inv.out << (inv.json ? result.json.dump() : "已处理 / resolved " + conflictId) << "\n";
+  return kOk;
+}
+
+int conflicts(Invocation& inv, const std::string& status) {
+  auto http = signedInClient(inv);
+  if (!http) return kFailure;
+  std::map<std::string, std::string> query;
+  if (!status.empty()) query["status"] = status;
+  auto result = http->get("/v1/conflicts", query);
+  if (!result.ok()) {
+    inv.err << result.messageZh << " / " << result.messageEn << "\n";
+    return kFailure;
+  }
+  const Json& list = result.json["conflicts"];
+  if (inv.json) {
+    inv.out << list.dump() << "\n";
+  } else {
+    for (const auto& c : list)
+      inv.out << c["id"].get<std::string>() << "  " << c["kind"].get<std::string>() << "  "
+              << c["status"].get<std::string>() << "  " << c["record_type"].get<std::string>() << "."
+              << c["field"].get<std::string>() << "  server=" << c["server"].value("value", Json()).dump()
+              << "  incoming=" << c["incoming"].value("value", Json()).dump() << "\n";
+    inv.out << list.size() << " 条冲突 / conflicts\n";
+  }
+  return kOk;
+}
+
 int outbox(Invocation& inv) {
   auto entries = inv.store().outbox();
   if (inv.json) {
@@ -296,10 +371,25 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   snapshotCmd->add_flag("--digest", digestOnly, "print only the digest");
   snapshotCmd->callback([&] { action = [&] { return snapshot(inv, digestOnly); }; });
 
+  std::string status;
+  auto* conflictsCmd = app.add_subcommand("conflicts", "conflicts on the server in your grids (supervisor, auditor)");
+  conflictsCmd->add_option("--status", status, "open, auto_resolved or resolved");
+  conflictsCmd->callback([&] { action = [&] { return conflicts(inv, status); }; });
+
+  std::optional<std::string> resolveValue;
+  std::string take, reason;
+  auto* resolveCmd = app.add_subcommand("resolve", "decide an open conflict (supervisor)");
+  resolveCmd->add_option("CONFLICT-ID", uuid)->required();
+  resolveCmd->add_option("--value", resolveValue, "the decided value");
+  resolveCmd->add_option("--take", take, "server (keep the server's value) or incoming (take the device's)")
+      ->check(CLI::IsMember({"server", "incoming"}));
+  resolveCmd->add_option("--reason", reason, "why (kept in the audit log)")->required();
+  resolveCmd->callback([&] { action = [&] { return resolve(inv, uuid, resolveValue, take, reason); }; });
+
   auto* noticesCmd = app.add_subcommand("notices", "conflicts and refused changes reported by the server");
   noticesCmd->callback([&] { action = [&] { return notices(inv); }; });
 
-  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd}) sub->add_flag("--json", inv.json, "print JSON");
+  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd, conflictsCmd, resolveCmd}) sub->add_flag("--json", inv.json, "print JSON");
 
   try {
     app.parse(argc, argv);
