@@ -42,6 +42,7 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   std::vector<std::string> grids;
   bool json = false;
   int64_t ttlMinutes = 12 * 60;
+  int64_t ttlSeconds = 0;
   std::function<int()> action;
 
   const auto withDb = [&](CLI::App* cmd) {
@@ -111,6 +112,8 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   serve->add_option("--tls-cert", tlsCert, "PEM certificate (enables HTTPS)");
   serve->add_option("--tls-key", tlsKey, "PEM private key");
   serve->add_option("--token-ttl-minutes", ttlMinutes, "sign-in lifetime")->check(CLI::Range(1, 7 * 24 * 60));
+  serve->add_option("--token-ttl-seconds", ttlSeconds, "sign-in lifetime in seconds (overrides minutes)")
+      ->check(CLI::Range(1, 7 * 24 * 3600));
   serve->callback([&] {
     action = [&] {
       if (tlsCert.empty() != tlsKey.empty()) throw CLI::ValidationError("--tls-cert and --tls-key go together");
@@ -119,7 +122,7 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       std::tie(options.host, options.port) = splitListen(listen);
       options.tlsCert = tlsCert;
       options.tlsKey = tlsKey;
-      options.tokenTtlMs = ttlMinutes * 60 * 1000;
+      options.tokenTtlMs = (ttlSeconds > 0 ? ttlSeconds : ttlMinutes * 60) * 1000;
       HttpApi api(state, options);
       const int port = api.bind();
       g_running = &api;
