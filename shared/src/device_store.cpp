@@ -97,7 +97,7 @@ void DeviceStore::migrate() {
     m_db->exec("CREATE TABLE IF NOT EXISTS " + table +
                "(uuid TEXT PRIMARY KEY, parent_uuid TEXT, deleted INTEGER NOT NULL DEFAULT 0)");
     std::set<std::string> columns;
-    auto info = m_db->prepare("SELECT name FROM pragma_table_info(?)");
+    auto info = m_db->cached("SELECT name FROM pragma_table_info(?)");
     info.bind(1, r.type);
     while (info.step()) columns.insert(info.text(0));
     // New fields become new columns; columns of fields a definition dropped keep their data.
@@ -156,13 +156,13 @@ void DeviceStore::loadKeyCheck() {
 }
 
 std::string DeviceStore::metaGet(const std::string& key, const std::string& fallback) const {
-  auto st = m_db->prepare("SELECT value FROM meta WHERE key=?");
+  auto st = m_db->cached("SELECT value FROM meta WHERE key=?");
   st.bind(1, key);
   return st.step() ? st.text(0) : fallback;
 }
 
 void DeviceStore::metaSet(const std::string& key, const std::string& value) {
-  m_db->prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+  m_db->cached("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value")
       .bind(1, key)
       .bind(2, value)
       .run();
@@ -213,7 +213,7 @@ std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, cons
   std::string sql = "SELECT parent_uuid, deleted";
   for (const auto& f : def.fields) sql += ", " + quoteIdentifier(f.key);
   sql += " FROM " + quoteIdentifier(def.type) + " WHERE uuid=?";
-  auto st = m_db->prepare(sql);
+  auto st = m_db->cached(sql);
   st.bind(1, uuid);
   if (!st.step()) return std::nullopt;
   StoredRecord r;
@@ -225,7 +225,7 @@ std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, cons
     Value v = readValue(st, static_cast<int>(i) + 2, def.fields[i], uuid);
     if (!v.is_null()) r.values[def.fields[i].key] = std::move(v);
   }
-  auto versions = m_db->prepare("SELECT field, hlc FROM field_version WHERE record_uuid=?");
+  auto versions = m_db->cached("SELECT field, hlc FROM field_version WHERE record_uuid=?");
   versions.bind(1, uuid);
   while (versions.step()) r.versions[versions.text(0)] = versions.text(1);
   return r;
@@ -246,7 +246,7 @@ std::vector<StoredRecord> DeviceStore::childrenLocked(const std::string& househo
                                                       const std::string& type) const {
   std::vector<StoredRecord> out;
   const RecordTypeDef& def = m_definition.requireRecord(type);
-  auto st = m_db->prepare("SELECT uuid FROM " + quoteIdentifier(type) +
+  auto st = m_db->cached("SELECT uuid FROM " + quoteIdentifier(type) +
                           " WHERE parent_uuid=? AND deleted=0 ORDER BY rowid");
   st.bind(1, householdUuid);
   std::vector<std::string> uuids;
@@ -267,7 +267,7 @@ void DeviceStore::writeField(const RecordTypeDef& def, const std::string& uuid, 
   const Hlc stamp = m_clock->tick();
   const std::string hlc = stamp.toString();
   if (field) {
-    auto st = m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(key) +
+    auto st = m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(key) +
                             "=?" + (hasBlindIndex(*field) ? ", " + quoteIdentifier(blindIndexColumn(*field)) + "=?" : "") +
                             " WHERE uuid=?");
     bindValue(st, 1, *field, uuid, value);
@@ -278,14 +278,14 @@ void DeviceStore::writeField(const RecordTypeDef& def, const std::string& uuid, 
     }
     st.bind(next, uuid).run();
   } else {
-    m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET deleted=1 WHERE uuid=?").bind(1, uuid).run();
+    m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=1 WHERE uuid=?").bind(1, uuid).run();
   }
-  m_db->prepare("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
+  m_db->cached("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
                 " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
       .bind(1, uuid).bind(2, key).bind(3, hlc).run();
   const std::string changeId = newUuid();
   const bool sealed = field && field->isSensitive();
-  auto out = m_db->prepare(
+  auto out = m_db->cached(
       "INSERT INTO outbox(change_id, record_type, record_uuid, parent_uuid, field, value, sealed,"
       " base_version, hlc, author) VALUES(?,?,?,?,?,?,?,?,?,?)");
   out.bind(1, changeId).bind(2, def.type).bind(3, uuid);
@@ -343,7 +343,7 @@ void DeviceStore::applyWrite(const RecordWrite& w, SaveResult& result,
         return;
       }
     }
-    m_db->prepare("INSERT INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
+    m_db->cached("INSERT INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
         .bind(1, uuid).bind(2, parent).run();
   }
   result.uuids.push_back(uuid);
@@ -400,7 +400,7 @@ SaveResult DeviceStore::save(const std::vector<RecordWrite>& writes) {
       for (auto& f : validator.checkMembers(h, members)) result.failures.push_back(std::move(f));
     }
     for (const auto& p : persons) {
-      auto dup = m_db->prepare(
+      auto dup = m_db->cached(
           "SELECT other.uuid FROM person AS me JOIN person AS other ON other.id_number__bidx = me.id_number__bidx"
           " WHERE me.uuid=? AND other.uuid<>me.uuid AND other.deleted=0 AND me.deleted=0 LIMIT 1");
       dup.bind(1, p);
@@ -435,7 +435,7 @@ std::vector<HouseholdSummary> DeviceStore::listHouseholds(const std::string& sea
            " WHERE p.parent_uuid=h.uuid AND p.deleted=0 AND instr(p.name, ?1) > 0))";
   }
   sql += " ORDER BY h.grid, h.address";
-  auto st = m_db->prepare(sql);
+  auto st = m_db->cached(sql);
   if (byId) st.bind(1, m_cipher->blindIndex(checkIdNumber(search, m_today()).info->normalized));
   else if (!search.empty()) st.bind(1, search);
   std::vector<HouseholdSummary> out;
@@ -449,11 +449,15 @@ std::vector<OutboxEntry> DeviceStore::outbox() const {
   return outboxLocked();
 }
 
-std::vector<OutboxEntry> DeviceStore::outboxLocked() const {
+std::vector<OutboxEntry> DeviceStore::outboxLocked(size_t limit, const std::string& changeId) const {
   std::vector<OutboxEntry> out;
-  auto st = m_db->prepare(
+  const std::string columns =
       "SELECT seq, change_id, record_type, record_uuid, parent_uuid, field, value, sealed, base_version, hlc, author"
-      " FROM outbox ORDER BY seq");
+      " FROM outbox";
+  // Two texts, so a lookup by change id uses its unique index instead of scanning the outbox.
+  auto st = m_db->cached(columns + (changeId.empty() ? " ORDER BY seq LIMIT ?1" : " WHERE change_id = ?2 LIMIT ?1"));
+  st.bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
+  if (!changeId.empty()) st.bind(2, changeId);
   while (st.step()) {
     OutboxEntry e;
     e.seq = st.int64(0);
@@ -474,14 +478,14 @@ std::vector<OutboxEntry> DeviceStore::outboxLocked() const {
 
 size_t DeviceStore::outboxSize() const {
   std::lock_guard lock(m_mutex);
-  auto st = m_db->prepare("SELECT count(*) FROM outbox");
+  auto st = m_db->cached("SELECT count(*) FROM outbox");
   st.step();
   return static_cast<size_t>(st.int64(0));
 }
 
 std::string DeviceStore::integrityCheck() const {
   std::lock_guard lock(m_mutex);
-  auto st = m_db->prepare("PRAGMA integrity_check");
+  auto st = m_db->cached("PRAGMA integrity_check");
   std::string out;
   while (st.step()) out += (out.empty() ? "" : "; ") + st.text(0);
   return out;
@@ -507,17 +511,15 @@ Json SyncNotice::toJson() const {
 PushBatch DeviceStore::nextPushBatch(size_t maxEntries) {
   std::lock_guard lock(m_mutex);
   PushBatch batch;
-  auto all = outboxLocked();
   const std::string inflight = metaGet("inflight_changeset");
   if (!inflight.empty()) {
     Json j = Json::parse(inflight);
-    const auto ids = j["change_ids"].get<std::set<std::string>>();
     batch.changesetId = j["id"];
-    for (auto& e : all)
-      if (ids.count(e.changeId)) batch.entries.push_back(std::move(e));
+    for (const auto& id : j["change_ids"])
+      for (auto& e : outboxLocked(1, id)) batch.entries.push_back(std::move(e));
     if (!batch.entries.empty()) return batch;
-    all = outboxLocked();
   }
+  auto all = outboxLocked(maxEntries);
   batch = PushBatch{newUuid(), {}};
   Json changeIds = Json::array();
   for (auto& e : all) {
@@ -531,7 +533,7 @@ PushBatch DeviceStore::nextPushBatch(size_t maxEntries) {
 }
 
 bool DeviceStore::hasPending(const std::string& uuid, const std::string& field) const {
-  auto st = m_db->prepare("SELECT 1 FROM outbox WHERE record_uuid=? AND field=? LIMIT 1");
+  auto st = m_db->cached("SELECT 1 FROM outbox WHERE record_uuid=? AND field=? LIMIT 1");
   st.bind(1, uuid).bind(2, field);
   return st.step();
 }
@@ -539,10 +541,10 @@ bool DeviceStore::hasPending(const std::string& uuid, const std::string& field) 
 void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field,
                                 const Value& value, const std::string& version) {
   if (field == kDeletedField) {
-    m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET deleted=? WHERE uuid=?")
+    m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=? WHERE uuid=?")
         .bind(1, value == true ? 1 : 0).bind(2, uuid).run();
   } else if (const FieldDef* f = def.field(field)) {
-    auto st = m_db->prepare("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(field) + "=?" +
+    auto st = m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(field) + "=?" +
                             (hasBlindIndex(*f) ? ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?" : "") +
                             " WHERE uuid=?");
     bindValue(st, 1, *f, uuid, normalised(f, value));
@@ -557,17 +559,17 @@ void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uui
   }
   if (version.empty()) {
     if (field != kDeletedField)
-      m_db->prepare("DELETE FROM field_version WHERE record_uuid=? AND field=?").bind(1, uuid).bind(2, field).run();
+      m_db->cached("DELETE FROM field_version WHERE record_uuid=? AND field=?").bind(1, uuid).bind(2, field).run();
     return;
   }
-  m_db->prepare("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
+  m_db->cached("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
                 " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
       .bind(1, uuid).bind(2, field).bind(3, version).run();
   if (auto stamp = Hlc::parse(version)) m_clock->observe(*stamp);
 }
 
 void DeviceStore::addNotice(const SyncNotice& n) {
-  auto st = m_db->prepare(
+  auto st = m_db->cached(
       "INSERT INTO notices(kind, record_type, record_uuid, field, value, code, conflict_id, message_zh, message_en)"
       " VALUES(?,?,?,?,?,?,?,?,?)");
   st.bind(1, n.kind).bind(2, n.recordType).bind(3, n.recordUuid).bind(4, n.field);
@@ -579,16 +581,15 @@ void DeviceStore::addNotice(const SyncNotice& n) {
 size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& results) {
   std::lock_guard lock(m_mutex);
   Transaction tx(*m_db);
-  std::map<std::string, OutboxEntry> pending;
-  for (auto& e : outboxLocked()) pending.emplace(e.changeId, std::move(e));
   size_t removed = 0;
   for (const Json& r : results) {
     const std::string changeId = r.value("change_id", "");
     const std::string outcome = r.value("outcome", "");
-    auto it = pending.find(changeId);
-    if (it == pending.end() || (outcome != "applied" && outcome != "duplicate" && outcome != "conflict")) continue;
-    const OutboxEntry& e = it->second;
-    m_db->prepare("DELETE FROM outbox WHERE change_id=?").bind(1, changeId).run();
+    if (changeId.empty() || (outcome != "applied" && outcome != "duplicate" && outcome != "conflict")) continue;
+    auto found = outboxLocked(1, changeId);
+    if (found.empty()) continue;
+    const OutboxEntry& e = found.front();
+    m_db->cached("DELETE FROM outbox WHERE change_id=?").bind(1, changeId).run();
     ++removed;
     const RecordTypeDef* def = m_definition.record(e.recordType);
     const Json current = r.value("current", Json());
@@ -611,7 +612,7 @@ size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& 
   }
   const std::string inflight = metaGet("inflight_changeset");
   if (!inflight.empty() && Json::parse(inflight).value("id", "") == changesetId)
-    m_db->prepare("DELETE FROM meta WHERE key='inflight_changeset'").run();
+    m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();
   metaSet("hlc_last", m_clock->last().toString());
   tx.commit();
   return removed;
@@ -620,20 +621,19 @@ size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& 
 size_t DeviceStore::rejectChanges(const Json& rejected) {
   std::lock_guard lock(m_mutex);
   Transaction tx(*m_db);
-  std::map<std::string, OutboxEntry> pending;
-  for (auto& e : outboxLocked()) pending.emplace(e.changeId, std::move(e));
   size_t moved = 0;
   for (const Json& r : rejected) {
-    auto it = pending.find(r.value("change_id", ""));
-    if (it == pending.end()) continue;
-    const OutboxEntry& e = it->second;
+    const std::string changeId = r.value("change_id", "");
+    auto found = changeId.empty() ? std::vector<OutboxEntry>{} : outboxLocked(1, changeId);
+    if (found.empty()) continue;
+    const OutboxEntry& e = found.front();
     // The refused value is kept as a notice for the worker to fix: nothing collected is dropped.
     addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, r.value("code", ""), "",
                r.value("message_zh", ""), r.value("message", ""), ""});
-    m_db->prepare("DELETE FROM outbox WHERE change_id=?").bind(1, e.changeId).run();
+    m_db->cached("DELETE FROM outbox WHERE change_id=?").bind(1, e.changeId).run();
     ++moved;
   }
-  m_db->prepare("DELETE FROM meta WHERE key='inflight_changeset'").run();
+  m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();
   tx.commit();
   return moved;
 }
@@ -646,7 +646,7 @@ size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_
     const Change& c = p.change;
     const RecordTypeDef* def = m_definition.record(c.recordType);
     if (!def || hasPending(c.record, c.field)) continue;
-    m_db->prepare("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
+    m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
         .bind(1, c.record).bind(2, c.parent).run();
     setLocalField(*def, c.record, c.field, c.value, p.version);
     ++stored;
@@ -665,7 +665,7 @@ int64_t DeviceStore::pullCursor() const {
 std::vector<SyncNotice> DeviceStore::notices() const {
   std::lock_guard lock(m_mutex);
   std::vector<SyncNotice> out;
-  auto st = m_db->prepare(
+  auto st = m_db->cached(
       "SELECT id, kind, record_type, record_uuid, field, value, code, conflict_id, message_zh, message_en, created_at"
       " FROM notices ORDER BY id");
   while (st.step()) {
@@ -690,7 +690,7 @@ Json DeviceStore::snapshot() const {
   std::lock_guard lock(m_mutex);
   Json out = Json::object();
   for (const auto& def : m_definition.records()) {
-    auto st = m_db->prepare("SELECT uuid FROM " + quoteIdentifier(def.type) + " ORDER BY uuid");
+    auto st = m_db->cached("SELECT uuid FROM " + quoteIdentifier(def.type) + " ORDER BY uuid");
     std::vector<std::string> uuids;
     while (st.step()) uuids.push_back(st.text(0));
     for (const auto& uuid : uuids) {

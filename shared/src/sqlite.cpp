@@ -26,7 +26,24 @@ Database::Database(const std::string& path, Mode mode) : m_path(path) {
   sqlite3_busy_timeout(m_db, 10000);
 }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database() {
+  for (auto& [sql, stmt] : m_cache) sqlite3_finalize(stmt);
+  sqlite3_close_v2(m_db);
+}
+
+Statement Database::cached(const std::string& sql) {
+  auto it = m_cache.find(sql);
+  if (it == m_cache.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                nullptr);
+    if (rc != SQLITE_OK) fail(m_db, rc, "prepare " + sql.substr(0, 120));
+    it = m_cache.emplace(sql, stmt).first;
+  }
+  // A statement still stepping (nested use of the same SQL) must not be reset under its user.
+  if (sqlite3_stmt_busy(it->second)) return prepare(sql);
+  return Statement(m_db, it->second);
+}
 
 void Database::exec(std::string_view sql) {
   std::string owned(sql);
@@ -48,9 +65,17 @@ Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
   if (rc != SQLITE_OK) fail(db, rc, "prepare " + std::string(sql.substr(0, 120)));
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+  if (!m_borrowed) {
+    sqlite3_finalize(m_stmt);
+  } else if (m_stmt) {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+  }
+}
 
-Statement::Statement(Statement&& other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt) {
+Statement::Statement(Statement&& other) noexcept
+    : m_db(other.m_db), m_stmt(other.m_stmt), m_borrowed(other.m_borrowed) {
   other.m_stmt = nullptr;
 }
 

@@ -132,7 +132,7 @@ void Accounts::addUser(const std::string& name, Role role, const std::vector<std
     if (!std::regex_match(g, gridPattern)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
   if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
   if (user(name)) throw AccountError("user " + name + " already exists / 用户已存在");
-  m_db.prepare("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")
+  m_db.cached("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")
       .bind(1, name)
       .bind(2, roleName(role))
       .bind(3, Json(grids).dump())
@@ -144,20 +144,20 @@ void Accounts::addUser(const std::string& name, Role role, const std::vector<std
 void Accounts::revokeUser(const std::string& name) {
   if (!user(name)) throw AccountError("no user " + name + " / 用户不存在");
   synccore::Transaction tx(m_db);
-  m_db.prepare("UPDATE users SET revoked=1 WHERE name=?").bind(1, name).run();
-  m_db.prepare("DELETE FROM tokens WHERE user_name=?").bind(1, name).run();
+  m_db.cached("UPDATE users SET revoked=1 WHERE name=?").bind(1, name).run();
+  m_db.cached("DELETE FROM tokens WHERE user_name=?").bind(1, name).run();
   tx.commit();
 }
 
 std::vector<User> Accounts::users() const {
   std::vector<User> out;
-  auto st = m_db.prepare("SELECT name, role, grids, revoked, created_at FROM users ORDER BY name");
+  auto st = m_db.cached("SELECT name, role, grids, revoked, created_at FROM users ORDER BY name");
   while (st.step()) out.push_back(readUser(st));
   return out;
 }
 
 std::optional<User> Accounts::user(const std::string& name) const {
-  auto st = m_db.prepare("SELECT name, role, grids, revoked, created_at FROM users WHERE name=?");
+  auto st = m_db.cached("SELECT name, role, grids, revoked, created_at FROM users WHERE name=?");
   st.bind(1, name);
   if (!st.step()) return std::nullopt;
   return readUser(st);
@@ -165,7 +165,7 @@ std::optional<User> Accounts::user(const std::string& name) const {
 
 std::optional<std::pair<std::string, Session>> Accounts::signIn(const std::string& name, const std::string& password,
                                                                 int64_t ttlMs, int64_t nowMs) {
-  auto st = m_db.prepare("SELECT password_hash FROM users WHERE name=? AND revoked=0");
+  auto st = m_db.cached("SELECT password_hash FROM users WHERE name=? AND revoked=0");
   st.bind(1, name);
   // Unknown users cost the same hash as known ones, so timing does not reveal names.
   static const std::string dummy = hashPassword("anju-dummy-password");
@@ -174,8 +174,8 @@ std::optional<std::pair<std::string, Session>> Accounts::signIn(const std::strin
   if (!verifyPassword(password, stored) || !known) return std::nullopt;
   auto bytes = synccore::randomBytes(32);
   const std::string token = synccore::toHex(bytes.data(), bytes.size());
-  m_db.prepare("DELETE FROM tokens WHERE expires_ms < ?").bind(1, nowMs).run();
-  m_db.prepare("INSERT INTO tokens(token_hash, user_name, expires_ms, created_ms) VALUES(?,?,?,?)")
+  m_db.cached("DELETE FROM tokens WHERE expires_ms < ?").bind(1, nowMs).run();
+  m_db.cached("INSERT INTO tokens(token_hash, user_name, expires_ms, created_ms) VALUES(?,?,?,?)")
       .bind(1, sha256Hex(token))
       .bind(2, name)
       .bind(3, nowMs + ttlMs)
@@ -186,7 +186,7 @@ std::optional<std::pair<std::string, Session>> Accounts::signIn(const std::strin
 
 std::optional<Session> Accounts::authenticate(const std::string& token, int64_t nowMs) const {
   if (token.size() != 64) return std::nullopt;
-  auto st = m_db.prepare(
+  auto st = m_db.cached(
       "SELECT u.name, u.role, u.grids, u.revoked, u.created_at, t.expires_ms FROM tokens t"
       " JOIN users u ON u.name=t.user_name WHERE t.token_hash=?");
   st.bind(1, sha256Hex(token));

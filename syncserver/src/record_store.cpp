@@ -27,7 +27,7 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
 }
 
 std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
-  auto st = m_db.prepare(
+  auto st = m_db.cached(
       "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted FROM records r"
       " JOIN records h ON h.uuid = r.household_uuid WHERE r.uuid=?");
   st.bind(1, uuid);
@@ -37,7 +37,7 @@ std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
 }
 
 void RecordStore::createRecord(const RecordInfo& info) {
-  auto st = m_db.prepare("INSERT INTO records(uuid, type, parent_uuid, household_uuid, grid) VALUES(?,?,?,?,?)");
+  auto st = m_db.cached("INSERT INTO records(uuid, type, parent_uuid, household_uuid, grid) VALUES(?,?,?,?,?)");
   st.bind(1, info.uuid).bind(2, info.type);
   if (info.parent.empty()) st.bind(3, nullptr); else st.bind(3, info.parent);
   st.bind(4, info.household);
@@ -46,14 +46,14 @@ void RecordStore::createRecord(const RecordInfo& info) {
 }
 
 std::optional<FieldSide> RecordStore::field(const std::string& uuid, const std::string& field) const {
-  auto st = m_db.prepare("SELECT value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field=?");
+  auto st = m_db.cached("SELECT value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field=?");
   st.bind(1, uuid).bind(2, field);
   if (!st.step()) return std::nullopt;
   return FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
 }
 
 std::optional<std::string> RecordStore::newestVersion(const std::string& uuid) const {
-  auto st = m_db.prepare("SELECT max(version) FROM fields WHERE record_uuid=?");
+  auto st = m_db.cached("SELECT max(version) FROM fields WHERE record_uuid=?");
   st.bind(1, uuid);
   st.step();
   return st.optionalText(0);
@@ -61,13 +61,13 @@ std::optional<std::string> RecordStore::newestVersion(const std::string& uuid) c
 
 int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, const FieldSide& side) {
   const std::string value = side.value.dump();
-  m_db.prepare(
+  m_db.cached(
           "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
           " VALUES(?,?,?,?,?,?,?,?)")
       .bind(1, side.changeId).bind(2, record.uuid).bind(3, field).bind(4, value).bind(5, side.version)
       .bind(6, side.author).bind(7, side.device).bind(8, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = m_db.lastInsertRowId();
-  m_db.prepare(
+  m_db.cached(
           "INSERT INTO fields(record_uuid, field, value, version, author, device, change_id, seq) VALUES(?,?,?,?,?,?,?,?)"
           " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version,"
           " author=excluded.author, device=excluded.device, change_id=excluded.change_id, seq=excluded.seq")
@@ -75,22 +75,22 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
       .bind(6, side.device).bind(7, side.changeId).bind(8, seq).run();
   if (field == synccore::kDeletedField) {
     const bool deleted = side.value == true;
-    m_db.prepare("UPDATE records SET deleted=? WHERE uuid=?").bind(1, deleted ? 1 : 0).bind(2, record.uuid).run();
+    m_db.cached("UPDATE records SET deleted=? WHERE uuid=?").bind(1, deleted ? 1 : 0).bind(2, record.uuid).run();
     if (record.type == "person" && deleted)
-      m_db.prepare("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
+      m_db.cached("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
   } else if (record.type == "household" && field == "grid" && side.value.is_string()) {
-    m_db.prepare("UPDATE records SET grid=? WHERE uuid=?").bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
+    m_db.cached("UPDATE records SET grid=? WHERE uuid=?").bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
   } else if (record.type == "person" && field == "id_number") {
-    m_db.prepare("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
+    m_db.cached("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
     if (side.value.is_string())
-      m_db.prepare("INSERT INTO person_ids(id_number, person_uuid) VALUES(?,?)")
+      m_db.cached("INSERT INTO person_ids(id_number, person_uuid) VALUES(?,?)")
           .bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
   }
   return seq;
 }
 
 std::vector<std::string> RecordStore::personsWithIdNumber(const std::string& idNumber, const std::string& except) const {
-  auto st = m_db.prepare(
+  auto st = m_db.cached(
       "SELECT p.person_uuid FROM person_ids p JOIN records r ON r.uuid=p.person_uuid"
       " WHERE p.id_number=? AND p.person_uuid<>? AND r.deleted=0 ORDER BY p.person_uuid");
   st.bind(1, idNumber).bind(2, except);
@@ -110,7 +110,7 @@ std::string gridFilter(bool allGrids, const std::vector<std::string>& grids, con
 
 std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, size_t limit, bool allGrids,
                                                                const std::vector<std::string>& grids) const {
-  auto st = m_db.prepare(
+  auto st = m_db.cached(
       "SELECT c.seq, c.change_id, r.type, c.record_uuid, r.parent_uuid, c.field, c.value, c.version, c.author, c.device"
       " FROM change_log c JOIN records r ON r.uuid=c.record_uuid JOIN records h ON h.uuid=r.household_uuid"
       " WHERE c.seq > ?" + gridFilter(allGrids, grids, "h.grid") + " ORDER BY c.seq LIMIT ?");
@@ -139,13 +139,13 @@ std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, siz
 }
 
 int64_t RecordStore::lastSeq() const {
-  auto st = m_db.prepare("SELECT coalesce(max(seq), 0) FROM change_log");
+  auto st = m_db.cached("SELECT coalesce(max(seq), 0) FROM change_log");
   st.step();
   return st.int64(0);
 }
 
 Json RecordStore::snapshot(bool allGrids, const std::vector<std::string>& grids) const {
-  auto st = m_db.prepare(
+  auto st = m_db.cached(
       "SELECT r.uuid, r.type, r.deleted, f.field, f.value FROM records r JOIN records h ON h.uuid=r.household_uuid"
       " JOIN fields f ON f.record_uuid=r.uuid WHERE f.field<>'_deleted'" + gridFilter(allGrids, grids, "h.grid") +
       " ORDER BY r.uuid, f.field");

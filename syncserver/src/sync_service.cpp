@@ -197,7 +197,7 @@ Json SyncService::applyChange(const Session& s, const std::string& device, const
     }
   }
   result["current"] = currentState(*info, c.field);
-  m_state.db().prepare("INSERT INTO applied_changes(change_id, outcome) VALUES(?, ?)")
+  m_state.db().cached("INSERT INTO applied_changes(change_id, outcome) VALUES(?, ?)")
       .bind(1, c.changeId)
       .bind(2, result.dump())
       .run();
@@ -214,7 +214,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   const std::string digest = cs.digest();
   synccore::Transaction tx(m_state.db());
-  auto known = m_state.db().prepare("SELECT user_name, digest, response FROM changesets WHERE id=?");
+  auto known = m_state.db().cached("SELECT user_name, digest, response FROM changesets WHERE id=?");
   known.bind(1, cs.id);
   if (known.step()) {
     if (known.text(0) == s.user.name && known.text(1) == digest) return Reply{200, Json::parse(known.text(2))};
@@ -231,7 +231,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
     pending.created[uuid] = RecordInfo{uuid, "household", "", uuid, grid, false};
   Json rejected = Json::array();
   bool outOfScope = false;
-  auto seen = m_state.db().prepare("SELECT outcome FROM applied_changes WHERE change_id=?");
+  auto seen = m_state.db().cached("SELECT outcome FROM applied_changes WHERE change_id=?");
   for (const auto& c : cs.changes) {
     seen.bind(1, c.changeId);
     const bool duplicate = seen.step();
@@ -264,7 +264,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   m_state.saveClock();
   Json response{{"id", cs.id}, {"results", results}, {"last_seq", m_state.records().lastSeq()}};
-  m_state.db().prepare("INSERT INTO changesets(id, user_name, digest, response, received_ms) VALUES(?,?,?,?,?)")
+  m_state.db().cached("INSERT INTO changesets(id, user_name, digest, response, received_ms) VALUES(?,?,?,?,?)")
       .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, response.dump()).bind(5, nowMs()).run();
   tx.commit();
   return Reply{200, response};

@@ -175,7 +175,8 @@ class DeviceStore {
   void setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field, const Value& value,
                      const std::string& version);
   bool hasPending(const std::string& uuid, const std::string& field) const;
-  std::vector<OutboxEntry> outboxLocked() const;
+  /// Outbox entries in order, at most `limit` (0: all), or only the one with `changeId`.
+  std::vector<OutboxEntry> outboxLocked(size_t limit = 0, const std::string& changeId = {}) const;
   void addNotice(const SyncNotice& notice);
   std::string metaGet(const std::string& key, const std::string& fallback = {}) const;
   void metaSet(const std::string& key, const std::string& value);

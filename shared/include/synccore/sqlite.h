@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,9 @@ class Database {
 
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql);
+  /// A prepared statement kept for reuse: the returned handle borrows it and resets it when it
+  /// goes out of scope (so no read snapshot stays open). Nested use of one SQL text gets a fresh statement.
+  Statement cached(const std::string& sql);
   int64_t lastInsertRowId() const;
   int changes() const;
   sqlite3* handle() const { return m_db; }
@@ -42,6 +47,7 @@ class Database {
  private:
   sqlite3* m_db = nullptr;
   std::string m_path;
+  std::unordered_map<std::string, sqlite3_stmt*> m_cache;
 };
 
 /// A prepared statement with 1-based binding and 0-based column access.
@@ -77,8 +83,11 @@ class Statement {
   std::string columnName(int col) const;
 
  private:
+  friend class Database;
+  Statement(sqlite3* db, sqlite3_stmt* borrowed) : m_db(db), m_stmt(borrowed), m_borrowed(true) {}
   sqlite3* m_db;
   sqlite3_stmt* m_stmt = nullptr;
+  bool m_borrowed = false;  // owned by Database's cache: reset, not finalised, on destruction
 };
 
 /// A transaction that rolls back unless commit() is called.
