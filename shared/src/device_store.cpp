@@ -46,9 +46,17 @@ Json OutboxEntry::toJson() const {
 }
 
 Json HouseholdSummary::toJson() const {
-  return Json{{"uuid", uuid},         {"grid", grid},
-              {"address", address},   {"head_name", headName},
-              {"residence_status", residenceStatus}, {"members", memberCount}};
+  return Json{{"uuid", uuid},
+              {"grid", grid},
+              {"address", address},
+              {"head_name", headName},
+              {"residence_status", residenceStatus},
+              {"members", memberCount},
+              {"monitoring_category", monitoringCategory},
+              {"last_visit_date", lastVisitDate},
+              {"next_visit_due", nextVisitDue},
+              {"pending_changes", pendingChanges},
+              {"notices", notices}};
 }
 
 void fillFromIdNumber(RecordValues& person, const CivilDate& today) {
@@ -122,10 +130,12 @@ void DeviceStore::migrate() {
       " parent_uuid TEXT, field TEXT NOT NULL, value BLOB, sealed INTEGER NOT NULL DEFAULT 0,"
       " base_version TEXT, hlc TEXT NOT NULL, author TEXT NOT NULL);"
       "CREATE INDEX IF NOT EXISTS outbox_record_field ON outbox(record_uuid, field)");
+  m_db->exec("CREATE INDEX IF NOT EXISTS outbox_parent ON outbox(parent_uuid)");
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS notices(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
       " record_type TEXT, record_uuid TEXT, field TEXT, value BLOB, code TEXT, conflict_id TEXT,"
       " message_zh TEXT, message_en TEXT, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
+  m_db->exec("CREATE INDEX IF NOT EXISTS notices_record ON notices(record_uuid)");
   m_deviceId = metaGet("device_id");
   if (m_deviceId.empty()) {
     m_deviceId = newUuid();
@@ -425,7 +435,14 @@ std::vector<HouseholdSummary> DeviceStore::listHouseholds(const std::string& sea
   std::lock_guard lock(m_mutex);
   std::string sql =
       "SELECT h.uuid, h.grid, h.address, h.head_name, h.residence_status,"
-      " (SELECT count(*) FROM person p WHERE p.parent_uuid=h.uuid AND p.deleted=0)"
+      " (SELECT count(*) FROM person p WHERE p.parent_uuid=h.uuid AND p.deleted=0),"
+      " h.monitoring_category,"
+      " (SELECT max(v.visit_date) FROM visit v WHERE v.parent_uuid=h.uuid AND v.deleted=0),"
+      " (SELECT v.next_visit_due FROM visit v WHERE v.parent_uuid=h.uuid AND v.deleted=0"
+      "   ORDER BY v.visit_date DESC LIMIT 1),"
+      " (SELECT count(*) FROM outbox o WHERE o.record_uuid=h.uuid OR o.parent_uuid=h.uuid),"
+      " (SELECT count(*) FROM notices n WHERE n.record_uuid=h.uuid OR n.record_uuid IN"
+      "   (SELECT uuid FROM person WHERE parent_uuid=h.uuid UNION ALL SELECT uuid FROM visit WHERE parent_uuid=h.uuid))"
       " FROM household h WHERE h.deleted=0";
   const bool byId = !search.empty() && checkIdNumber(search, m_today()).ok();
   if (byId) {
@@ -440,7 +457,8 @@ std::vector<HouseholdSummary> DeviceStore::listHouseholds(const std::string& sea
   else if (!search.empty()) st.bind(1, search);
   std::vector<HouseholdSummary> out;
   while (st.step())
-    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.int64(5)});
+    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.int64(5), st.text(6), st.text(7),
+                   st.text(8), st.int64(9), st.int64(10)});
   return out;
 }
 
@@ -566,6 +584,12 @@ void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uui
                 " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
       .bind(1, uuid).bind(2, field).bind(3, version).run();
   if (auto stamp = Hlc::parse(version)) m_clock->observe(*stamp);
+}
+
+bool DeviceStore::dismissNotice(int64_t id) {
+  std::lock_guard lock(m_mutex);
+  m_db->cached("DELETE FROM notices WHERE id=?").bind(1, id).run();
+  return m_db->changes() > 0;
 }
 
 void DeviceStore::addNotice(const SyncNotice& n) {

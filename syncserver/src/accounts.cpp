@@ -1,9 +1,9 @@
 #include "accounts.h"
 
 #include "synccore/field_cipher.h"
+#include "synccore/password_hash.h"
 #include "synccore/random_id.h"
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -16,25 +16,6 @@ namespace syncserver {
 using synccore::Database;
 
 namespace {
-
-constexpr uint64_t kScryptN = 16384, kScryptR = 8, kScryptP = 1;
-constexpr size_t kHashSize = 32;
-
-std::vector<unsigned char> scrypt(std::string_view password, const std::vector<unsigned char>& salt,
-                                  uint64_t n, uint64_t r, uint64_t p) {
-  std::vector<unsigned char> out(kHashSize);
-  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), n, r, p, 64 * 1024 * 1024,
-                     out.data(), out.size()) != 1)
-    throw AccountError("scrypt failed");
-  return out;
-}
-
-std::vector<unsigned char> fromHex(const std::string& hex) {
-  std::vector<unsigned char> out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<unsigned char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
 
 std::string sha256Hex(std::string_view text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -91,28 +72,6 @@ bool Session::mayAccessGrid(const std::string& grid) const {
   return seesAllGrids() || std::find(user.grids.begin(), user.grids.end(), grid) != user.grids.end();
 }
 
-std::string hashPassword(std::string_view password) {
-  auto salt = synccore::randomBytes(16);
-  auto hash = scrypt(password, salt, kScryptN, kScryptR, kScryptP);
-  std::ostringstream out;
-  out << "scrypt$" << kScryptN << "$" << kScryptR << "$" << kScryptP << "$" << synccore::toHex(salt.data(), salt.size())
-      << "$" << synccore::toHex(hash.data(), hash.size());
-  return out.str();
-}
-
-bool verifyPassword(std::string_view password, std::string_view stored) {
-  std::vector<std::string> parts;
-  std::stringstream in{std::string(stored)};
-  for (std::string part; std::getline(in, part, '$');) parts.push_back(part);
-  if (parts.size() != 6 || parts[0] != "scrypt") return false;
-  try {
-    auto hash = scrypt(password, fromHex(parts[4]), std::stoull(parts[1]), std::stoull(parts[2]), std::stoull(parts[3]));
-    auto expected = fromHex(parts[5]);
-    return expected.size() == hash.size() && CRYPTO_memcmp(hash.data(), expected.data(), hash.size()) == 0;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 Accounts::Accounts(Database& db) : m_db(db) {
   m_db.exec(

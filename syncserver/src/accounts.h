@@ -1,5 +1,6 @@
 #pragma once
 // Users, roles, grids, password hashes and expiring bearer tokens of the sync server.
+#include "synccore/password_hash.h"
 #include "synccore/sqlite.h"
 #include "synccore/survey_definition.h"
 
@@ -35,9 +36,8 @@ struct Session {
   bool seesAllGrids() const;
 };
 
-/// "scrypt$N$r$p$salt$hash" with a random 16-byte salt.
-std::string hashPassword(std::string_view password);
-bool verifyPassword(std::string_view password, std::string_view stored);
+using synccore::hashPassword;
+using synccore::verifyPassword;
 
 /// Thrown for account operations that cannot be done (duplicate user, unknown user, bad role).
 class AccountError : public std::runtime_error {

@@ -139,3 +139,25 @@ TEST_CASE("a household's members need exactly one head", "[validation][rules]") 
   CHECK(none[0].recordUuid == "h");
   CHECK(validator.checkMembers("h", {{{"relation", "head"}}, {{"relation", "head"}}}).size() == 1);
 }
+
+#include "synccore/derived_figures.h"
+
+TEST_CASE("household figures are derived from members and income sources", "[derived]") {
+  using synccore::RecordValues;
+  RecordValues household{{"income_wages", 30000}, {"income_transfer", 6000}};
+  std::vector<RecordValues> members{
+      {{"labour_capacity", "full"}, {"employment_status", "outside_county"}, {"months_worked", 8}},
+      {{"labour_capacity", "weak"}, {"employment_status", "flexible"}, {"months_worked", 3}},
+      {{"labour_capacity", "lost"}}};
+  auto figures = synccore::householdFigures(household, members);
+  CHECK(figures.householdSize == 3);
+  CHECK(figures.labourCount == 2);
+  REQUIRE(figures.perCapitaIncome.has_value());
+  CHECK(*figures.perCapitaIncome == Approx(12000));
+  CHECK(figures.hasStableWork);
+
+  members[0]["months_worked"] = 5;
+  CHECK_FALSE(synccore::householdFigures(household, members).hasStableWork);
+  CHECK_FALSE(synccore::householdFigures(RecordValues{}, members).perCapitaIncome.has_value());
+  CHECK_FALSE(synccore::householdFigures(household, {}).perCapitaIncome.has_value());
+}

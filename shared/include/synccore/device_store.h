@@ -101,6 +101,11 @@ struct HouseholdSummary {
   std::string headName;
   std::string residenceStatus;
   int64_t memberCount = 0;
+  std::string monitoringCategory;  // empty when not answered
+  std::string lastVisitDate;       // "YYYY-MM-DD" of the newest live visit, empty when never visited
+  std::string nextVisitDue;        // the newest visit's "next visit due" date, if it gave one
+  int64_t pendingChanges = 0;      // outbox entries of the household, its members and visits
+  int64_t notices = 0;             // conflicts and refusals reported by the server for them
   Json toJson() const;
 };
 
@@ -144,6 +149,8 @@ class DeviceStore {
   size_t applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor);
   int64_t pullCursor() const;
   std::vector<SyncNotice> notices() const;
+  /// The worker has read a notice and dealt with it; it leaves the list. False when unknown.
+  bool dismissNotice(int64_t id);
   /// Live records as {uuid: {type, deleted, fields}} (comparable with the server's snapshot).
   Json snapshot() const;
   /// A setting kept in the file (server address, user); secrets are sealed with the device key.

@@ -1,0 +1,193 @@
+#include "household_file.h"
+
+#include "display_format.h"
+#include "session.h"
+
+#include "synccore/condition.h"
+#include "synccore/derived_figures.h"
+
+#include <QDate>
+#include <algorithm>
+
+namespace anju {
+
+using synccore::RecordValues;
+using synccore::StoredRecord;
+
+namespace {
+
+QString valueText(const synccore::RecordTypeDef& def, const RecordValues& values, const char* key) {
+  const auto* field = def.field(key);
+  auto it = values.find(key);
+  return field && it != values.end() ? DisplayFormat::text(*field, it->second) : QString();
+}
+
+QVariantMap fact(const QString& label, const QString& text, bool sensitive = false) {
+  return {{QStringLiteral("label"), label}, {QStringLiteral("text"), text}, {QStringLiteral("sensitive"), sensitive}};
+}
+
+}  // namespace
+
+HouseholdFile::HouseholdFile(QObject* parent)
+    : QObject(parent),
+      m_members({"uuid", "name", "relation", "isHead", "sex", "age", "idNumber", "labour", "work", "notices"}),
+      m_visits({"uuid", "date", "kind", "met", "notes", "problems", "followUp"}),
+      m_sections({"key", "label", "answered", "total"}),
+      m_notices({"id", "kind", "record", "field", "value", "message", "conflictId"}) {
+  if (Session* session = Session::instance())
+    connect(session, &Session::dataChanged, this, &HouseholdFile::reload);
+}
+
+void HouseholdFile::setUuid(const QString& uuid) {
+  if (uuid == m_uuid) return;
+  m_uuid = uuid;
+  emit uuidChanged();
+  reload();
+}
+
+void HouseholdFile::reload() {
+  auto& store = Session::instance()->store();
+  const auto& definition = store.definition();
+  const auto& householdDef = definition.requireRecord("household");
+  const auto& personDef = definition.requireRecord("person");
+  const auto& visitDef = definition.requireRecord("visit");
+  const auto household = m_uuid.isEmpty() ? std::nullopt : store.load(m_uuid.toStdString());
+  m_exists = household && household->type == "household" && !household->deleted;
+  if (!m_exists) {
+    m_headName = m_address = m_grid = QString();
+    m_facts.clear();
+    m_members.setRows({});
+    m_visits.setRows({});
+    m_sections.setRows({});
+    m_notices.setRows({});
+    emit loaded();
+    return;
+  }
+  const RecordValues& values = household->values;
+  m_headName = valueText(householdDef, values, "head_name");
+  m_address = valueText(householdDef, values, "address");
+  m_grid = valueText(householdDef, values, "grid");
+
+  const auto people = store.children(household->uuid, "person");
+  const auto visits = store.children(household->uuid, "visit");
+  std::vector<RecordValues> memberValues;
+  for (const auto& p : people) memberValues.push_back(p.values);
+  const auto figures = synccore::householdFigures(values, memberValues);
+
+  const auto notices = store.notices();
+  std::map<std::string, QString> recordNames{{household->uuid, tr("本户")}};
+  QList<QVariantMap> members;
+  for (const auto& p : people) {
+    const auto derived = synccore::withDerivedValues("person", p.values, synccore::CivilDate::today());
+    const QString name = valueText(personDef, p.values, "name");
+    recordNames[p.uuid] = name;
+    auto relation = p.values.find("relation");
+    const int noticeCount = static_cast<int>(std::count_if(
+        notices.begin(), notices.end(), [&](const auto& n) { return n.recordUuid == p.uuid; }));
+    auto age = derived.find("age");
+    members << QVariantMap{{"uuid", QString::fromStdString(p.uuid)},
+                           {"name", name},
+                           {"relation", valueText(personDef, p.values, "relation")},
+                           {"isHead", relation != p.values.end() && relation->second == "head"},
+                           {"sex", valueText(personDef, p.values, "sex")},
+                           {"age", age != derived.end() ? DisplayFormat::toVariant(age->second) : QVariant()},
+                           {"idNumber", valueText(personDef, p.values, "id_number")},
+                           {"labour", valueText(personDef, p.values, "labour_capacity")},
+                           {"work", valueText(personDef, p.values, "employment_status")},
+                           {"notices", noticeCount}};
+  }
+  // The head first, then the order members were added in.
+  std::stable_sort(members.begin(), members.end(), [](const QVariantMap& a, const QVariantMap& b) {
+    return a.value("isHead").toBool() && !b.value("isHead").toBool();
+  });
+  m_members.setRows(members);
+
+  QList<QVariantMap> visitRows;
+  for (const auto& v : visits) {
+    recordNames[v.uuid] = tr("走访 %1").arg(valueText(visitDef, v.values, "visit_date"));
+    visitRows << QVariantMap{{"uuid", QString::fromStdString(v.uuid)},
+                             {"date", valueText(visitDef, v.values, "visit_date")},
+                             {"kind", valueText(visitDef, v.values, "kind")},
+                             {"met", valueText(visitDef, v.values, "met")},
+                             {"notes", valueText(visitDef, v.values, "notes")},
+                             {"problems", valueText(visitDef, v.values, "problems")},
+                             {"followUp", valueText(visitDef, v.values, "follow_up")}};
+  }
+  std::stable_sort(visitRows.begin(), visitRows.end(), [](const QVariantMap& a, const QVariantMap& b) {
+    return a.value("date").toString() > b.value("date").toString();
+  });
+  m_visits.setRows(visitRows);
+
+  QList<QVariantMap> sectionRows;
+  const auto relevantValues = synccore::withDerivedValues("household", values, synccore::CivilDate::today());
+  for (const auto& section : householdDef.sections) {
+    int answered = 0, total = 0;
+    for (const auto& key : section.fieldKeys) {
+      const auto* field = householdDef.field(key);
+      if (!field || !synccore::evaluateCondition(field->relevant, relevantValues)) continue;
+      ++total;
+      auto it = values.find(key);
+      if (it != values.end() && !it->second.is_null()) ++answered;
+    }
+    sectionRows << QVariantMap{{"key", QString::fromStdString(section.key)},
+                               {"label", DisplayFormat::label(section.labels)},
+                               {"answered", answered},
+                               {"total", total}};
+  }
+  m_sections.setRows(sectionRows);
+
+  QList<QVariantMap> noticeRows;
+  for (const auto& n : notices) {
+    auto name = recordNames.find(n.recordUuid);
+    if (name == recordNames.end()) continue;
+    const auto* def = definition.record(n.recordType);
+    const auto* field = def ? def->field(n.field) : nullptr;
+    noticeRows << QVariantMap{
+        {"id", static_cast<int>(n.id)},
+        {"kind", QString::fromStdString(n.kind)},
+        {"record", name->second},
+        {"field", field ? DisplayFormat::label(field->labels) : QString::fromStdString(n.field)},
+        {"value", field ? DisplayFormat::text(*field, n.value) : QString::fromStdString(n.value.dump())},
+        {"message", DisplayFormat::chosen(n.messageZh, n.messageEn)},
+        {"conflictId", QString::fromStdString(n.conflictId)}};
+  }
+  m_notices.setRows(noticeRows);
+
+  m_facts.clear();
+  m_facts << fact(tr("网格"), m_grid) << fact(tr("居住状况"), valueText(householdDef, values, "residence_status"))
+          << fact(tr("监测类别"), valueText(householdDef, values, "monitoring_category"))
+          << fact(tr("家庭人口"), QString::number(figures.householdSize))
+          << fact(tr("劳动力"), QString::number(figures.labourCount))
+          << fact(tr("人均可支配收入"),
+                  figures.perCapitaIncome ? tr("%1 元").arg(QString::number(*figures.perCapitaIncome, 'f', 0)) : QString())
+          << fact(tr("稳定就业"), figures.labourCount == 0 ? tr("无劳动力") : figures.hasStableWork ? tr("有") : tr("无"))
+          << fact(tr("联系电话"), valueText(householdDef, values, "phone"), true)
+          << fact(tr("最近走访"), visitRows.isEmpty() ? tr("尚未走访") : visitRows.front().value("date").toString());
+  int pending = 0;
+  for (const auto& e : store.outbox())
+    if (e.recordUuid == household->uuid || e.parentUuid == household->uuid) ++pending;
+  m_pending = pending;
+  emit loaded();
+}
+
+QString HouseholdFile::deleteMember(const QString& personUuid) { return removeRecord("person", personUuid); }
+
+QString HouseholdFile::deleteHousehold() { return removeRecord("household", m_uuid); }
+
+QString HouseholdFile::removeRecord(const char* type, const QString& uuid) {
+  synccore::RecordWrite write;
+  write.type = type;
+  write.uuid = uuid.toStdString();
+  write.parentUuid = type == std::string("household") ? std::string() : m_uuid.toStdString();
+  write.remove = true;
+  const auto result = Session::instance()->store().save({write});
+  if (!result.ok()) return DisplayFormat::failure(result.failures.front());
+  Session::instance()->notifyDataChanged();
+  return {};
+}
+
+void HouseholdFile::dismissNotice(int id) {
+  if (Session::instance()->store().dismissNotice(id)) Session::instance()->notifyDataChanged();
+}
+
+}  // namespace anju

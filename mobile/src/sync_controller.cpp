@@ -1,0 +1,137 @@
+#include "sync_controller.h"
+
+#include "display_format.h"
+#include "session.h"
+
+#include "synccore/http_client.h"
+
+#include <QNetworkInformation>
+#include <QQmlEngine>
+#include <QtConcurrent>
+
+namespace anju {
+
+namespace {
+SyncController* g_instance = nullptr;
+constexpr int kRetryMinutes = 10;
+constexpr const char* kLastSync = "last_sync_at";
+}  // namespace
+
+SyncController::SyncController(Session& session, QObject* parent) : QObject(parent), m_session(session) {
+  g_instance = this;
+  m_lastSyncAt = QDateTime::fromString(QString::fromStdString(session.store().setting(kLastSync)), Qt::ISODate);
+  refreshPending();
+  connect(&session, &Session::dataChanged, this, &SyncController::refreshPending);
+  connect(&session, &Session::signedIn, this, &SyncController::syncNow);
+  connect(&m_watcher, &QFutureWatcherBase::finished, this, &SyncController::finishSync);
+
+  if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+    auto* info = QNetworkInformation::instance();
+    m_networkKnown = true;
+    m_online = info->reachability() == QNetworkInformation::Reachability::Online ||
+               info->reachability() == QNetworkInformation::Reachability::Site;
+    connect(info, &QNetworkInformation::reachabilityChanged, this, [this](QNetworkInformation::Reachability r) {
+      setOnline(r == QNetworkInformation::Reachability::Online || r == QNetworkInformation::Reachability::Site);
+    });
+  }
+  // Unsynced work is retried now and then even when the network backend says nothing.
+  m_retryTimer.setInterval(kRetryMinutes * 60 * 1000);
+  connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+    if (m_pending > 0 && (m_online || !m_networkKnown)) syncNow();
+  });
+  m_retryTimer.start();
+}
+
+SyncController::~SyncController() {
+  m_watcher.waitForFinished();
+  if (g_instance == this) g_instance = nullptr;
+}
+
+SyncController* SyncController::create(QQmlEngine*, QJSEngine*) {
+  QQmlEngine::setObjectOwnership(g_instance, QQmlEngine::CppOwnership);
+  return g_instance;
+}
+
+SyncController* SyncController::instance() { return g_instance; }
+
+void SyncController::setOnline(bool online) {
+  if (online == m_online) return;
+  m_online = online;
+  emit onlineChanged();
+  if (online && m_session.state() == Session::Unlocked) syncNow();
+}
+
+void SyncController::refreshPending() {
+  const int pending = static_cast<int>(m_session.store().outboxSize());
+  if (pending == m_pending) return;
+  m_pending = pending;
+  emit pendingChangesChanged();
+}
+
+void SyncController::setProgress(const QString& phase, double progress) {
+  m_phase = phase;
+  m_progress = progress;
+  emit progressChanged();
+}
+
+void SyncController::syncNow() {
+  if (m_state == Syncing || m_session.state() != Session::Unlocked) return;
+  synccore::DeviceStore* store = &m_session.store();
+  const std::string server = store->setting("server_url");
+  if (server.empty()) return;
+  m_state = Syncing;
+  m_errorCode.clear();
+  m_errorString.clear();
+  emit stateChanged();
+  setProgress(tr("正在连接服务器"), 0);
+  QPointer<SyncController> self(this);
+  m_watcher.setFuture(QtConcurrent::run([store, server, self] {
+    synccore::HttpOptions options;
+    options.caFile = store->setting("ca_file");
+    synccore::HttpClient http(server, options);
+    synccore::SyncClient::Options syncOptions;
+    syncOptions.maxAttempts = 3;
+    synccore::SyncClient client(*store, http, syncOptions);
+    return client.sync([self](const std::string& phase, size_t done, size_t total) {
+      const QString text = phase == "push" ? tr("正在上传 %1/%2").arg(done).arg(total)
+                                           : tr("正在下载 %1 条更新").arg(done);
+      const double fraction = phase == "push" ? (total ? 0.5 * done / total : 0.5) : 0.75;
+      QMetaObject::invokeMethod(self, [self, text, fraction] {
+        if (self) self->setProgress(text, fraction);
+      }, Qt::QueuedConnection);
+    });
+  }));
+}
+
+void SyncController::finishSync() {
+  const synccore::SyncSummary summary = m_watcher.result();
+  if (summary.ok) {
+    m_state = Idle;
+    m_lastSyncAt = QDateTime::currentDateTime();
+    m_session.store().setSetting(kLastSync, m_lastSyncAt.toString(Qt::ISODate).toStdString());
+    m_lastResult = tr("已上传 %1 条,下载 %2 条").arg(summary.pushed).arg(summary.pulled);
+    if (summary.conflicts + summary.rejected > 0)
+      m_lastResult += tr(";%1 条冲突、%2 条被退回,请查看标记的住户").arg(summary.conflicts).arg(summary.rejected);
+    setProgress({}, 1);
+    if (!m_networkKnown && !m_online) {
+      m_online = true;
+      emit onlineChanged();
+    }
+  } else {
+    m_state = Failed;
+    m_errorCode = QString::fromStdString(summary.errorCode);
+    m_errorString = DisplayFormat::chosen(summary.messageZh, summary.messageEn);
+    m_lastResult.clear();
+    if (summary.errorCode == "unreachable" && !m_networkKnown) {
+      m_online = false;
+      emit onlineChanged();
+    }
+  }
+  emit stateChanged();
+  refreshPending();
+  m_session.notifyDataChanged();
+  if (summary.errorCode == "token_invalid") m_session.requireSignIn();
+  emit finished(summary.ok, summary.ok ? m_lastResult : m_errorString);
+}
+
+}  // namespace anju

@@ -1,0 +1,56 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Anju.Ui
+
+// What the server said about one change: a conflict for the supervisor, or a refusal to fix.
+Rectangle {
+    id: card
+    required property int id
+    required property string kind
+    required property string record
+    required property string field
+    required property string value
+    required property string message
+    signal dismissed(int id)
+
+    implicitHeight: column.implicitHeight + 2 * Theme.gap
+    radius: Theme.radius
+    color: kind === "conflict" ? Theme.warningLight : Theme.errorLight
+    border.color: kind === "conflict" ? Theme.warning : Theme.error
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.gap
+        ColumnLayout {
+            id: column
+            Layout.fillWidth: true
+            spacing: 4
+            Label {
+                text: card.kind === "conflict"
+                      ? qsTr("冲突:%1 的「%2」与其他人的修改不一致,已记录,由社区核实").arg(card.record).arg(card.field)
+                      : qsTr("被退回:%1 的「%2」未被服务器接受").arg(card.record).arg(card.field)
+                font.bold: true
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            Label {
+                visible: card.value.length > 0
+                text: qsTr("您填写的值:%1").arg(card.value)
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            Label {
+                visible: card.message.length > 0
+                text: card.message
+                color: Theme.secondaryText
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+        }
+        TouchButton {
+            text: qsTr("知道了")
+            onClicked: card.dismissed(card.id)
+        }
+    }
+}
