@@ -33,7 +33,7 @@ HouseholdFile::HouseholdFile(QObject* parent)
       m_members({"uuid", "name", "relation", "isHead", "sex", "age", "idNumber", "labour", "work", "notices"}),
       m_visits({"uuid", "date", "kind", "met", "notes", "problems", "followUp"}),
       m_sections({"key", "label", "answered", "total"}),
-      m_notices({"id", "kind", "record", "field", "value", "message", "conflictId"}) {
+      m_notices({"id", "kind", "record", "field", "value", "sensitive", "message", "conflictId"}) {
   if (Session* session = Session::instance())
     connect(session, &Session::dataChanged, this, &HouseholdFile::reload);
 }
@@ -148,6 +148,7 @@ void HouseholdFile::reload() {
         {"record", name->second},
         {"field", field ? DisplayFormat::label(field->labels) : QString::fromStdString(n.field)},
         {"value", field ? DisplayFormat::text(*field, n.value) : QString::fromStdString(n.value.dump())},
+        {"sensitive", field && field->isSensitive()},
         {"message", DisplayFormat::chosen(n.messageZh, n.messageEn)},
         {"conflictId", QString::fromStdString(n.conflictId)}};
   }

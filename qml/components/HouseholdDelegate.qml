@@ -57,6 +57,7 @@ ItemDelegate {
             Badge { visible: row.dueRevisit; text: qsTr("本月待回访"); tint: Theme.primary }
             Badge { visible: row.notices > 0; text: qsTr("冲突/退回 %1").arg(row.notices); tint: Theme.error }
             Badge { visible: row.pendingChanges > 0; text: qsTr("%1 项未同步").arg(row.pendingChanges); tint: Theme.secondaryText }
+            Badge { visible: row.lastVisit.length === 0; text: qsTr("尚未走访"); tint: Theme.secondaryText }
             Badge {
                 visible: !row.dueRevisit && row.lastVisit.length > 0
                 text: qsTr("走访 %1").arg(row.lastVisit)

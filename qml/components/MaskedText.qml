@@ -10,7 +10,7 @@ Label {
     property bool masked: false
     property bool revealed: false
     text: masked && !revealed ? maskText(value) : value
-    font.family: masked ? "monospace" : font.family
+    font.letterSpacing: masked && !revealed ? 1 : 0
     color: Theme.text
     Accessible.name: masked && !revealed ? qsTr("已隐藏,点按显示") : value
 

@@ -11,6 +11,7 @@ Rectangle {
     required property string record
     required property string field
     required property string value
+    required property bool sensitive
     required property string message
     signal dismissed(int id)
 
@@ -28,17 +29,16 @@ Rectangle {
             spacing: 4
             Label {
                 text: card.kind === "conflict"
-                      ? qsTr("冲突:%1 的「%2」与其他人的修改不一致,已记录,由社区核实").arg(card.record).arg(card.field)
-                      : qsTr("被退回:%1 的「%2」未被服务器接受").arg(card.record).arg(card.field)
+                      ? qsTr("冲突:%1的「%2」与其他人的修改不一致,已记录,由社区核实").arg(card.record).arg(card.field)
+                      : qsTr("被退回:%1的「%2」未被服务器接受").arg(card.record).arg(card.field)
                 font.bold: true
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true
             }
-            Label {
+            RowLayout {
                 visible: card.value.length > 0
-                text: qsTr("您填写的值:%1").arg(card.value)
-                wrapMode: Text.WordWrap
-                Layout.fillWidth: true
+                Label { text: qsTr("您填写的值:") }
+                MaskedText { value: card.value; masked: card.sensitive; Layout.fillWidth: true }
             }
             Label {
                 visible: card.message.length > 0

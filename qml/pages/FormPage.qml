@@ -86,8 +86,9 @@ Page {
                 topPadding: Theme.gap
                 leftPadding: Theme.gap
                 bottomPadding: 4
-                visible: recordForm.section.length === 0
-                height: visible ? implicitHeight : 0
+                // One section's form needs no section title.
+                height: recordForm.section.length === 0 ? implicitHeight : 0
+                clip: true
             }
             delegate: QuestionDelegate {
                 width: questions.width

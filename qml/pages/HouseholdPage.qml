@@ -71,6 +71,10 @@ Page {
             TabBar {
                 id: tabs
                 objectName: "householdTabs"
+                palette.window: Theme.card
+                palette.dark: Theme.primaryLight
+                palette.windowText: Theme.primaryDark
+                palette.brightText: Theme.secondaryText
                 Layout.fillWidth: true
                 Layout.leftMargin: Theme.gap
                 Layout.rightMargin: Theme.gap

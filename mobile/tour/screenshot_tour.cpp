@@ -1,0 +1,166 @@
+// Renders each main screen of the app offscreen to PNG (docs/screenshots): sign-in, list, household
+// file, form with a validation message, visit, sync in progress, conflict shown. Drives the real UI
+// against a real server; see scripts/screenshots.sh.
+#include "language.h"
+#include "session.h"
+#include "sync_controller.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFont>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlProperty>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QProcess>
+#include <QQuickWindow>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+#include <functional>
+
+Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
+Q_IMPORT_QML_PLUGIN(Anju_UiPlugin)
+
+namespace {
+
+/// Steps through the app's screens and saves a picture of each.
+class Tour {
+ public:
+  Tour(QQuickWindow* window, QString outDir) : m_window(window), m_out(std::move(outDir)) {}
+
+  bool waitFor(const std::function<bool()>& ready, int timeoutMs = 30000) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!ready()) {
+      if (timer.elapsed() > timeoutMs) return false;
+      QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+    return true;
+  }
+
+  void settle(int ms = 400) {
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+  }
+
+  bool shoot(const QString& name, bool settleFirst = true) {
+    if (settleFirst) settle();
+    const QString path = m_out + QLatin1Char('/') + name + QStringLiteral(".png");
+    const bool ok = m_window->grabWindow().save(path);
+    std::printf("%s %s\n", ok ? "wrote" : "FAILED", qPrintable(path));
+    return ok;
+  }
+
+  QObject* find(const char* objectName) { return m_window->findChild<QObject*>(QString::fromLatin1(objectName)); }
+
+ private:
+  QQuickWindow* m_window;
+  QString m_out;
+};
+
+int fail(const char* what) {
+  std::fprintf(stderr, "tour failed: %s\n", what);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  QGuiApplication app(argc, argv);
+  QGuiApplication::setOrganizationName(QStringLiteral("AnjuTour"));
+  QGuiApplication::setFont(QFont(QStringList{QStringLiteral("Noto Sans CJK SC"), QStringLiteral("Noto Sans")}));
+  QQuickStyle::setStyle(QStringLiteral("Basic"));
+  QCommandLineParser parser;
+  parser.addHelpOption();
+  parser.addOptions({{"db", "device store", "FILE"},
+                     {"server", "server URL", "URL"},
+                     {"user", "worker", "NAME"},
+                     {"password", "password (test accounts only)", "TEXT"},
+                     {"conflict-household", "the household whose phone another device changes", "UUID"},
+                     {"other-device", "command run after the first sync: another device changes that phone", "CMD"},
+                     {"out", "directory for the PNG files", "DIR"}});
+  parser.process(app);
+  QDir().mkpath(parser.value("out"));
+
+  anju::Language::instance();
+  anju::Session session(parser.value("db"), parser.value("server"));
+  anju::SyncController sync(session);
+  QQmlApplicationEngine engine;
+  engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+  engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Anju/Ui/Main.qml")));
+  if (engine.rootObjects().isEmpty()) return fail("UI did not load");
+  auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+  Tour tour(window, parser.value("out"));
+
+  // 1. Sign-in, filled in as a worker would.
+  QQmlProperty::write(tour.find("userField"), "text", parser.value("user"));
+  QQmlProperty::write(tour.find("passwordField"), "text", parser.value("password"));
+  if (!tour.shoot("01-sign-in")) return 1;
+
+  // 2. Sign in online; the first sync brings the worker's households.
+  session.signIn(parser.value("server"), parser.value("user"), parser.value("password"));
+  if (!tour.waitFor([&] { return session.state() == anju::Session::Unlocked; })) return fail("sign-in");
+  if (!tour.waitFor([&] { return sync.state() == anju::SyncController::Idle && sync.lastSyncAt().isValid(); }, 120000))
+    return fail("first sync");
+  tour.settle(800);
+  if (!tour.shoot("02-household-list")) return 1;
+  if (parser.isSet("other-device") &&
+      QProcess::execute(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), parser.value("other-device")}) != 0)
+    return fail("the other device's command");
+
+  // 3. A household file: the one another device changed, else the first in the list.
+  QObject* workspace = tour.find("workspace");
+  if (!workspace) return fail("workspace");
+  QString household = parser.value("conflict-household");
+  if (household.isEmpty()) {
+    const auto list = session.store().listHouseholds();
+    if (list.empty()) return fail("no households were pulled");
+    household = QString::fromStdString(list.front().uuid);
+  }
+  QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, household));
+  if (!tour.shoot("03-household-file")) return 1;
+
+  // 4. A new member with a mistyped ID number: the message appears under the question.
+  QVariant formPage;
+  QMetaObject::invokeMethod(workspace, "openForm", Q_RETURN_ARG(QVariant, formPage), Q_ARG(QVariant, "person"),
+                            Q_ARG(QVariant, ""), Q_ARG(QVariant, household), Q_ARG(QVariant, ""));
+  QObject* form = qvariant_cast<QObject*>(formPage)->property("form").value<QObject*>();
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "name"), Q_ARG(QString, "马小花"));
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "id_number"), Q_ARG(QString, "64010419920315002"));
+  QMetaObject::invokeMethod(form, "setChoice", Q_ARG(QString, "relation"), Q_ARG(QString, "child"));
+  if (!tour.shoot("04-form-validation")) return 1;
+  QMetaObject::invokeMethod(qvariant_cast<QObject*>(formPage), "done", Q_ARG(QString, ""));
+
+  // 5. Logging a visit: date defaults to today.
+  QMetaObject::invokeMethod(workspace, "openForm", Q_RETURN_ARG(QVariant, formPage), Q_ARG(QVariant, "visit"),
+                            Q_ARG(QVariant, ""), Q_ARG(QVariant, household), Q_ARG(QVariant, ""));
+  form = qvariant_cast<QObject*>(formPage)->property("form").value<QObject*>();
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "met"), Q_ARG(QString, "户主及配偶"));
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "notes"), Q_ARG(QString, "家中一切正常,长子已在银川务工"));
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "problems"), Q_ARG(QString, "希望参加电焊技能培训"));
+  if (!tour.shoot("05-visit")) return 1;
+  QString saved;
+  QMetaObject::invokeMethod(form, "save", Q_RETURN_ARG(QString, saved));
+  if (saved.isEmpty()) return fail("visit not saved");
+  QMetaObject::invokeMethod(qvariant_cast<QObject*>(formPage), "done", Q_ARG(QString, saved));
+
+  // 6. The same field another device already changed: edit the head's phone, then sync.
+  QMetaObject::invokeMethod(workspace, "openForm", Q_RETURN_ARG(QVariant, formPage), Q_ARG(QVariant, "household"),
+                            Q_ARG(QVariant, household), Q_ARG(QVariant, ""), Q_ARG(QVariant, "basic"));
+  form = qvariant_cast<QObject*>(formPage)->property("form").value<QObject*>();
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "phone"), Q_ARG(QString, "13995001234"));
+  QMetaObject::invokeMethod(form, "save", Q_RETURN_ARG(QString, saved));
+  if (saved.isEmpty()) return fail("phone not saved");
+  QMetaObject::invokeMethod(qvariant_cast<QObject*>(formPage), "done", Q_ARG(QString, saved));
+  sync.syncNow();
+  if (!tour.waitFor([&] { return sync.state() == anju::SyncController::Syncing; })) return fail("sync start");
+  if (!tour.shoot("06-sync-in-progress", false)) return 1;
+  if (!tour.waitFor([&] { return sync.state() != anju::SyncController::Syncing; }, 120000)) return fail("sync end");
+  QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, household));
+  if (!tour.shoot("07-conflict-shown")) return 1;
+  return 0;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Renders the app's main screens offscreen into docs/screenshots/ against a real local server:
+# a demo community, a worker's tablet, and a second device of the same worker that changed one
+# household's phone first (so the tablet's edit of it becomes a conflict).
+# Usage: scripts/screenshots.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+out=docs/screenshots
+server_bin=$build/syncserver/syncserver
+ctl=$build/shared/surveyctl/surveyctl
+tmp=$(mktemp -d)
+trap 'kill $server_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+export QT_QPA_PLATFORM=offscreen
+
+"$server_bin" init --db "$tmp/server.db" >/dev/null
+"$server_bin" demo --db "$tmp/server.db" --households 240 --seed 7 > "$tmp/demo.txt"
+# The demo prints its accounts; the tour signs in as the worker of G01.
+read -r worker password < <(awk '$0 ~ /worker/ && $0 ~ /G01/ {for (i=1;i<=NF;i++) if ($i ~ /^worker/) u=$i; print u, $NF; exit}' \
+                                "$tmp/demo.txt")
+[ -n "$worker" ] || { echo "no G01 worker in the demo accounts" >&2; cat "$tmp/demo.txt" >&2; exit 1; }
+
+"$server_bin" serve --db "$tmp/server.db" --listen 127.0.0.1:0 > "$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/server.log" && break; sleep 0.1; done
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/server.log" | head -1)
+
+# The worker's other device: signed in and synced now; it changes one household's phone after the
+# tablet's first sync, so the tablet's own edit of that phone becomes a conflict.
+echo "$password" | "$ctl" --db "$tmp/other.db" login --server "$url" --user "$worker" >/dev/null
+"$ctl" --db "$tmp/other.db" sync >/dev/null
+household=$("$ctl" --db "$tmp/other.db" list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["uuid"])')
+other="$ctl --db $tmp/other.db household set $household phone=13700001111 >/dev/null && $ctl --db $tmp/other.db sync >/dev/null"
+
+mkdir -p "$out"
+"$build/mobile/anju_screenshot_tour" --db "$tmp/tablet.db" --server "$url" --user "$worker" \
+    --password "$password" --conflict-household "$household" --other-device "$other" --out "$out"
