@@ -61,7 +61,7 @@ void HouseholdListModel::setSearch(const QString& search) {
   if (search == m_search) return;
   m_search = search;
   emit searchChanged();
-  reload();
+  loadMatches();
 }
 
 void HouseholdListModel::setFilter(Filter filter) {
@@ -117,7 +117,18 @@ void HouseholdListModel::reload() {
     m_attention += needsAttention(h) ? 1 : 0;
   }
   emit totalsChanged();
-  m_matches = m_search.trimmed().isEmpty() ? all : session->store().listHouseholds(m_search.trimmed().toStdString());
+  if (m_search.trimmed().isEmpty()) {
+    m_matches = all;
+    applyFilter();
+  } else {
+    loadMatches();
+  }
+}
+
+void HouseholdListModel::loadMatches() {
+  Session* session = Session::instance();
+  if (!session) return;
+  m_matches = session->store().listHouseholds(m_search.trimmed().toStdString());
   applyFilter();
 }
 

@@ -77,6 +77,8 @@ class HouseholdListModel : public QAbstractListModel {
   void totalsChanged();
 
  private:
+  /// Runs the search (the whole list when it is empty) and applies the filter.
+  void loadMatches();
   void applyFilter();
   bool matchesFilter(const synccore::HouseholdSummary& h) const;
 
