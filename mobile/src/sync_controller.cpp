@@ -23,16 +23,16 @@ SyncController::SyncController(Session& session, QObject* parent) : QObject(pare
   refreshPending();
   connect(&session, &Session::dataChanged, this, &SyncController::refreshPending);
   connect(&session, &Session::signedIn, this, &SyncController::syncNow);
+  // Unlocking with a network at hand sends what waited offline.
+  connect(&session, &Session::stateChanged, this, [this] {
+    if (m_session.state() == Session::Unlocked && m_online && m_pending > 0) syncNow();
+  });
   connect(&m_watcher, &QFutureWatcherBase::finished, this, &SyncController::finishSync);
 
   if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
     auto* info = QNetworkInformation::instance();
-    m_networkKnown = true;
-    m_online = info->reachability() == QNetworkInformation::Reachability::Online ||
-               info->reachability() == QNetworkInformation::Reachability::Site;
-    connect(info, &QNetworkInformation::reachabilityChanged, this, [this](QNetworkInformation::Reachability r) {
-      setOnline(r == QNetworkInformation::Reachability::Online || r == QNetworkInformation::Reachability::Site);
-    });
+    applyReachability(info->reachability());
+    connect(info, &QNetworkInformation::reachabilityChanged, this, &SyncController::applyReachability);
   }
   // Unsynced work is retried now and then even when the network backend says nothing.
   m_retryTimer.setInterval(kRetryMinutes * 60 * 1000);
@@ -59,6 +59,14 @@ void SyncController::setOnline(bool online) {
   m_online = online;
   emit onlineChanged();
   if (online && m_session.state() == Session::Unlocked) syncNow();
+}
+
+void SyncController::applyReachability(QNetworkInformation::Reachability reachability) {
+  // Without NetworkManager the backend answers "unknown": then the last sync attempt tells.
+  m_networkKnown = reachability != QNetworkInformation::Reachability::Unknown;
+  if (m_networkKnown)
+    setOnline(reachability == QNetworkInformation::Reachability::Online ||
+              reachability == QNetworkInformation::Reachability::Site);
 }
 
 void SyncController::refreshPending() {

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QFutureWatcher>
+#include <QNetworkInformation>
 #include <QObject>
 #include <QTimer>
 #include <QtQml/qqml.h>
@@ -22,7 +23,7 @@ class SyncController : public QObject {
   QML_SINGLETON
   Q_PROPERTY(State state READ state NOTIFY stateChanged)
   Q_PROPERTY(bool online READ online NOTIFY onlineChanged)
-  Q_PROPERTY(bool networkKnown READ networkKnown CONSTANT)
+  Q_PROPERTY(bool networkKnown READ networkKnown NOTIFY onlineChanged)
   Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
   Q_PROPERTY(QString phase READ phase NOTIFY progressChanged)
   Q_PROPERTY(int pendingChanges READ pendingChanges NOTIFY pendingChangesChanged)
@@ -65,6 +66,7 @@ class SyncController : public QObject {
   void finished(bool ok, const QString& message);
 
  private:
+  void applyReachability(QNetworkInformation::Reachability reachability);
   void refreshPending();
   void finishSync();
   void setProgress(const QString& phase, double progress);

@@ -162,5 +162,12 @@ int main(int argc, char* argv[]) {
   if (!tour.waitFor([&] { return sync.state() != anju::SyncController::Syncing; }, 120000)) return fail("sync end");
   QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, household));
   if (!tour.shoot("07-conflict-shown")) return 1;
+
+  // 8. Portrait: the list alone, then the household file alone.
+  window->resize(800, 1280);
+  QMetaObject::invokeMethod(workspace, "showList");
+  if (!tour.shoot("08-portrait-list")) return 1;
+  QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, household));
+  if (!tour.shoot("09-portrait-household")) return 1;
   return 0;
 }

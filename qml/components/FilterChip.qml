@@ -7,7 +7,7 @@ AbstractButton {
     id: chip
     property bool small: false
     checkable: false
-    implicitHeight: small ? 40 : Theme.touch
+    implicitHeight: Theme.touch
     implicitWidth: label.implicitWidth + 28
     contentItem: Label {
         id: label

@@ -34,7 +34,7 @@ Page {
                 Layout.fillWidth: true
                 Label {
                     objectName: "householdTitle"
-                    text: qsTr("%1 户").arg(file.headName)
+                    text: qsTr("%1户").arg(file.headName)
                     font.pixelSize: Theme.titleFont
                     font.bold: true
                 }

@@ -70,6 +70,11 @@ Item {
         detail.push(householdPage, { householdUuid: uuid })
     }
 
+    function showList() {
+        selectedHousehold = ""
+        detail.clear()
+    }
+
     function openForm(type, uuid, parent, section) {
         const page = detail.push(formPage)
         page.form.section = section
