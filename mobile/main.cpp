@@ -8,6 +8,8 @@
 #include <QFont>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
+#include <QQmlComponent>
+#include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
@@ -67,10 +69,24 @@ int main(int argc, char* argv[]) {
   if (engine.rootObjects().isEmpty()) return 1;
 
   if (parser.isSet(selfTest)) {
-    // Render a few frames so bindings, delegates and images are all exercised, then report.
+    // Every page is also built once inside the window (not only the first screen), a few frames
+    // are rendered so bindings and delegates run, then any QML error or warning fails the test.
+    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+    int failures = 0;
+    for (const char* page : {"SignInPage", "UnlockPage", "WorkspacePage", "HouseholdPage", "FormPage", "SettingsPage"}) {
+      QQmlComponent component(&engine, QUrl(QStringLiteral("qrc:/qt/qml/Anju/Ui/pages/%1.qml").arg(page)));
+      QObject* object = component.create();
+      if (!object) {
+        std::fprintf(stderr, "self-test: %s failed: %s\n", page, qPrintable(component.errorString()));
+        ++failures;
+        continue;
+      }
+      if (auto* item = qobject_cast<QQuickItem*>(object)) item->setParentItem(window->contentItem());
+      QObject::connect(&app, &QCoreApplication::aboutToQuit, object, &QObject::deleteLater);
+    }
     QTimer::singleShot(1500, &app, [&] {
-      std::printf("self-test: UI loaded, %d QML warning(s)\n", warnings);
-      app.exit(warnings == 0 ? 0 : 1);
+      std::printf("self-test: UI loaded, %d page(s) failed, %d QML warning(s)\n", failures, warnings);
+      app.exit(failures == 0 && warnings == 0 ? 0 : 1);
     });
   }
   if (parser.isSet(grab)) {

@@ -11,6 +11,9 @@ Page {
     signal done(string saved)
 
     RecordForm { id: recordForm }
+    // Sized by the StackView; a fixed implicit size keeps the scrolling content from sizing the page.
+    implicitWidth: 800
+    implicitHeight: 600
     background: Rectangle { color: Theme.background }
 
     header: ToolBar {

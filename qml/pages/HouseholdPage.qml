@@ -12,6 +12,9 @@ Page {
     signal editRequested(string type, string uuid, string parent, string section)
 
     HouseholdFile { id: file }
+    // Sized by the StackView; a fixed implicit size keeps the scrolling content from sizing the page.
+    implicitWidth: 800
+    implicitHeight: 600
     background: Rectangle { color: Theme.background }
 
     header: ToolBar {
