@@ -206,40 +206,35 @@ void RecordForm::setText(const QString& key, const QString& text) {
   revalidate();
 }
 
-void RecordForm::setChoice(const QString& key, const QString& code) {
+void RecordForm::answer(const QString& key, Value value) {
   Question* q = question(key);
   if (!q) return;
   q->touched = true;
   q->autoFilled = false;
-  setValue(*q, code.isEmpty() ? Value() : Value(code.toStdString()));
+  setValue(*q, std::move(value));
   m_saveErrors.erase(q->field->key);
   revalidate();
 }
 
+void RecordForm::setChoice(const QString& key, const QString& code) {
+  answer(key, code.isEmpty() ? Value() : Value(code.toStdString()));
+}
+
 void RecordForm::toggleChoice(const QString& key, const QString& code) {
-  Question* q = question(key);
+  const Question* q = question(key);
   if (!q) return;
-  q->touched = true;
-  Value list = q->value.is_array() ? q->value : Value::array();
   Value next = Value::array();
   bool removed = false;
-  for (const auto& c : list) {
+  for (const auto& c : q->value.is_array() ? q->value : Value::array()) {
     if (c == code.toStdString()) removed = true;
     else next.push_back(c);
   }
   if (!removed) next.push_back(code.toStdString());
-  setValue(*q, next.empty() ? Value() : next);
-  m_saveErrors.erase(q->field->key);
-  revalidate();
+  answer(key, next.empty() ? Value() : next);
 }
 
-void RecordForm::setYesNo(const QString& key, const QVariant& answer) {
-  Question* q = question(key);
-  if (!q) return;
-  q->touched = true;
-  setValue(*q, answer.isValid() && !answer.isNull() ? Value(answer.toBool()) : Value());
-  m_saveErrors.erase(q->field->key);
-  revalidate();
+void RecordForm::setYesNo(const QString& key, const QVariant& answerValue) {
+  answer(key, answerValue.isValid() && !answerValue.isNull() ? Value(answerValue.toBool()) : Value());
 }
 
 void RecordForm::autofillFromIdNumber() {

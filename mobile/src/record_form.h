@@ -106,6 +106,8 @@ class RecordForm : public QAbstractListModel {
 
   void load();
   void setValue(Question& q, synccore::Value value);
+  /// The worker answered a question by a tap (choice, toggle, yes/no).
+  void answer(const QString& key, synccore::Value value);
   void autofillFromIdNumber();
   void revalidate();
   synccore::RecordValues currentValues() const;
