@@ -73,7 +73,8 @@ int main(int argc, char* argv[]) {
     // are rendered so bindings and delegates run, then any QML error or warning fails the test.
     auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
     int failures = 0;
-    for (const char* page : {"SignInPage", "UnlockPage", "WorkspacePage", "HouseholdPage", "FormPage", "SettingsPage"}) {
+    for (const char* page : {"SignInPage", "UnlockPage", "HomePage", "WorkspacePage", "HouseholdPage", "FormPage",
+                           "SettingsPage", "ConflictInboxPage", "AuditPage"}) {
       QQmlComponent component(&engine, QUrl(QStringLiteral("qrc:/qt/qml/Anju/Ui/pages/%1.qml").arg(page)));
       QObject* object = component.create();
       if (!object) {

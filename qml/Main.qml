@@ -27,7 +27,7 @@ ApplicationWindow {
 
     Component { id: signIn; SignInPage {} }
     Component { id: unlock; UnlockPage {} }
-    Component { id: workspace; WorkspacePage { objectName: "workspace" } }
+    Component { id: workspace; HomePage {} }
 
     Drawer {
         id: settingsDrawer

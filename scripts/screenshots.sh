@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the app's main screens offscreen into docs/screenshots/ against a real local server:
 # a demo community, a worker's tablet, and a second device of the same worker that changed one
-# household's phone first (so the tablet's edit of it becomes a conflict).
+# household's address first (so the tablet's edit of it becomes a conflict for the supervisor).
 # Usage: scripts/screenshots.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,12 +25,12 @@ server_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$tmp/server.log" && break; sleep 0.1; done
 url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/server.log" | head -1)
 
-# The worker's other device: signed in and synced now; it changes one household's phone after the
-# tablet's first sync, so the tablet's own edit of that phone becomes a conflict.
+# The worker's other device: signed in and synced now; it changes one household's address after the
+# tablet's first sync, so the tablet's own edit of that address becomes a conflict a supervisor reviews.
 echo "$password" | "$ctl" --db "$tmp/other.db" login --server "$url" --user "$worker" >/dev/null
 "$ctl" --db "$tmp/other.db" sync >/dev/null
 household=$("$ctl" --db "$tmp/other.db" list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["uuid"])')
-other="$ctl --db $tmp/other.db household set $household phone=13700001111 >/dev/null && $ctl --db $tmp/other.db sync >/dev/null"
+other="$ctl --db $tmp/other.db household set $household address=玉泉家园3号楼2单元301室 >/dev/null && $ctl --db $tmp/other.db sync >/dev/null"
 
 mkdir -p "$out"
 "$build/mobile/anju_screenshot_tour" --db "$tmp/tablet.db" --server "$url" --user "$worker" \

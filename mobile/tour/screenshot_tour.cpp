@@ -11,6 +11,7 @@
 #include <QFont>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
+#include <QAbstractItemModel>
 #include <QQmlProperty>
 #include <QQuickItem>
 #include <QQuickStyle>
@@ -80,8 +81,9 @@ int main(int argc, char* argv[]) {
                      {"server", "server URL", "URL"},
                      {"user", "worker", "NAME"},
                      {"password", "password (test accounts only)", "TEXT"},
-                     {"conflict-household", "the household whose phone another device changes", "UUID"},
-                     {"other-device", "command run after the first sync: another device changes that phone", "CMD"},
+                     {"mode", "worker (default), supervisor or auditor", "MODE"},
+                     {"conflict-household", "the household whose address another device changes", "UUID"},
+                     {"other-device", "command run after the first sync: another device changes that address", "CMD"},
                      {"out", "directory for the PNG files", "DIR"}});
   parser.process(app);
   QDir().mkpath(parser.value("out"));
@@ -107,6 +109,23 @@ int main(int argc, char* argv[]) {
   if (!tour.waitFor([&] { return sync.state() == anju::SyncController::Idle && sync.lastSyncAt().isValid(); }, 120000))
     return fail("first sync");
   tour.settle(800);
+  const QString mode = parser.value("mode");
+  if (mode == QLatin1String("supervisor")) {
+    // The conflict inbox with the first open conflict selected.
+    QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 1);
+    QObject* inboxPage = tour.find("conflictInbox");
+    auto* inbox = inboxPage ? inboxPage->findChild<QAbstractItemModel*>() : nullptr;
+    if (!inbox || !tour.waitFor([&] { return inbox->rowCount() > 0; })) return fail("no open conflict in the inbox");
+    QQmlProperty::write(inboxPage, "current", inbox->data(inbox->index(0, 0), Qt::UserRole + 1));
+    QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已电话核实户主,以门牌为准"));
+    return tour.shoot("10-conflict-inbox") ? 0 : 1;
+  }
+  if (mode == QLatin1String("auditor")) {
+    QObject* auditList = tour.find("auditList");
+    if (!auditList || !tour.waitFor([&] { return auditList->property("count").toInt() > 0; }))
+      return fail("the audit log stayed empty");
+    return tour.shoot("11-audit-log") ? 0 : 1;
+  }
   if (!tour.shoot("02-household-list")) return 1;
   if (parser.isSet("other-device") &&
       QProcess::execute(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), parser.value("other-device")}) != 0)
@@ -148,13 +167,15 @@ int main(int argc, char* argv[]) {
   if (saved.isEmpty()) return fail("visit not saved");
   QMetaObject::invokeMethod(qvariant_cast<QObject*>(formPage), "done", Q_ARG(QString, saved));
 
-  // 6. The same field another device already changed: edit the head's phone, then sync.
+  // 6. The same field another device already changed: edit the address (a field supervisors review), then sync.
   QMetaObject::invokeMethod(workspace, "openForm", Q_RETURN_ARG(QVariant, formPage), Q_ARG(QVariant, "household"),
                             Q_ARG(QVariant, household), Q_ARG(QVariant, ""), Q_ARG(QVariant, "basic"));
   form = qvariant_cast<QObject*>(formPage)->property("form").value<QObject*>();
-  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "phone"), Q_ARG(QString, "13995001234"));
+  const auto stored = session.store().load(household.toStdString());
+  const QString address = QString::fromStdString(stored->values.at("address").get<std::string>());
+  QMetaObject::invokeMethod(form, "setText", Q_ARG(QString, "address"), Q_ARG(QString, address + "(东户)"));
   QMetaObject::invokeMethod(form, "save", Q_RETURN_ARG(QString, saved));
-  if (saved.isEmpty()) return fail("phone not saved");
+  if (saved.isEmpty()) return fail("address not saved");
   QMetaObject::invokeMethod(qvariant_cast<QObject*>(formPage), "done", Q_ARG(QString, saved));
   sync.syncNow();
   if (!tour.waitFor([&] { return sync.state() == anju::SyncController::Syncing; })) return fail("sync start");

@@ -1,0 +1,47 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Anju.Backend
+import Anju.Ui
+
+// After sign-in: the sections this role may use (the server enforces the same rules).
+Item {
+    id: home
+    readonly property bool isWorker: Session.role === "worker" || Session.role === ""
+    readonly property bool isSupervisor: Session.role === "supervisor"
+    readonly property bool isAuditor: Session.role === "auditor" || Session.role === "admin"
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        TabBar {
+            id: sections
+            objectName: "roleTabs"
+            visible: !home.isWorker
+            Layout.fillWidth: true
+            palette.window: Theme.card
+            palette.dark: Theme.primaryLight
+            palette.windowText: Theme.primaryDark
+            palette.brightText: Theme.secondaryText
+            Repeater {
+                model: home.isSupervisor ? [qsTr("住户"), qsTr("冲突审核")]
+                     : home.isAuditor ? [qsTr("审计日志")] : []
+                delegate: TabButton {
+                    required property string modelData
+                    text: modelData
+                    implicitHeight: Theme.touch
+                }
+            }
+        }
+
+        StackLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: home.isAuditor ? 2 : sections.currentIndex
+            WorkspacePage { objectName: "workspace" }
+            Loader { active: home.isSupervisor; sourceComponent: ConflictInboxPage {} }
+            Loader { active: home.isAuditor; sourceComponent: AuditPage {} }
+        }
+    }
+}
