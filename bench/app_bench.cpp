@@ -11,7 +11,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -79,7 +79,7 @@ double startToList(const QString& db) {
 
 int main(int argc, char* argv[]) {
   qputenv("QT_QPA_PLATFORM", "offscreen");
-  QGuiApplication app(argc, argv);
+  QApplication app(argc, argv);  // QtCharts (the dashboard) needs a QApplication
   QQuickStyle::setStyle(QStringLiteral("Basic"));
   const bool quick = app.arguments().contains(QStringLiteral("--quick"));
   const int listHouseholds = quick ? 200 : 2000, filterHouseholds = quick ? 500 : 10000, runs = quick ? 2 : 5;

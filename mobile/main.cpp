@@ -6,7 +6,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFont>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQuickItem>
@@ -22,7 +22,7 @@ Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
 Q_IMPORT_QML_PLUGIN(Anju_UiPlugin)
 
 int main(int argc, char* argv[]) {
-  QGuiApplication app(argc, argv);
+  QApplication app(argc, argv);  // QtCharts (the dashboard) needs a QApplication
   QGuiApplication::setOrganizationName(QStringLiteral("Anju"));
   QGuiApplication::setApplicationName(QStringLiteral("anju"));
   QGuiApplication::setApplicationDisplayName(QStringLiteral("安居"));
@@ -74,7 +74,7 @@ int main(int argc, char* argv[]) {
     auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
     int failures = 0;
     for (const char* page : {"SignInPage", "UnlockPage", "HomePage", "WorkspacePage", "HouseholdPage", "FormPage",
-                           "SettingsPage", "ConflictInboxPage", "AuditPage"}) {
+                           "SettingsPage", "ConflictInboxPage", "AuditPage", "DashboardPage"}) {
       QQmlComponent component(&engine, QUrl(QStringLiteral("qrc:/qt/qml/Anju/Ui/pages/%1.qml").arg(page)));
       QObject* object = component.create();
       if (!object) {

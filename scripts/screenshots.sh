@@ -14,11 +14,12 @@ trap 'kill $server_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export QT_QPA_PLATFORM=offscreen
 
 "$server_bin" init --db "$tmp/server.db" >/dev/null
-"$server_bin" demo --db "$tmp/server.db" --households 240 --seed 7 > "$tmp/demo.txt"
-# The demo prints its accounts; the tour signs in as the worker of G01.
-read -r worker password < <(awk '$0 ~ /worker/ && $0 ~ /G01/ {for (i=1;i<=NF;i++) if ($i ~ /^worker/) u=$i; print u, $NF; exit}' \
-                                "$tmp/demo.txt")
-[ -n "$worker" ] || { echo "no G01 worker in the demo accounts" >&2; cat "$tmp/demo.txt" >&2; exit 1; }
+"$server_bin" demo --db "$tmp/server.db" --households 240 --seed 7 >/dev/null 2>&1
+# The demo keeps its generated passwords in a 0600 file beside the database: "user role grids password".
+password_of() { awk -v u="$1" '$1 == u {print $NF}' "$tmp/server.db.accounts.txt"; }
+worker=worker01
+password=$(password_of worker01)
+[ -n "$password" ] || { echo "no worker01 in the demo accounts" >&2; exit 1; }
 
 "$server_bin" serve --db "$tmp/server.db" --listen 127.0.0.1:0 > "$tmp/server.log" 2>&1 &
 server_pid=$!
@@ -35,3 +36,10 @@ other="$ctl --db $tmp/other.db household set $household address=玉泉家园3号
 mkdir -p "$out"
 "$build/mobile/anju_screenshot_tour" --db "$tmp/tablet.db" --server "$url" --user "$worker" \
     --password "$password" --conflict-household "$household" --other-device "$other" --out "$out"
+# The supervisor sees the conflict the tablet's edit raised, then the dashboard; the auditor the log.
+"$build/mobile/anju_screenshot_tour" --mode supervisor --db "$tmp/supervisor.db" --server "$url" --user supervisor \
+    --password "$(password_of supervisor)" --out "$tmp/extra"
+"$build/mobile/anju_screenshot_tour" --mode auditor --db "$tmp/auditor.db" --server "$url" --user auditor \
+    --password "$(password_of auditor)" --out "$tmp/extra"
+cp "$tmp"/extra/1[0-9]-*.png "$out"/
+echo "screenshots in $out"

@@ -138,8 +138,7 @@ void ConflictInboxModel::resolve(const QString& conflictId, const QString& take,
                                  const QString& reason) {
   Json body{{"reason", reason.trimmed().toStdString()}};
   if (!take.isEmpty()) {
-    body["take"] = take == QLatin1String("local") ? "server" : take == QLatin1String("remote") ? "incoming"
-                                                                                                 : take.toStdString();
+    body["take"] = take.toStdString();  // local, remote, restore or confirm_delete
   } else {
     // A merged value is typed as text and parsed by the field's type, like any form input.
     const QVariantMap* row = nullptr;
@@ -157,11 +156,21 @@ void ConflictInboxModel::resolve(const QString& conflictId, const QString& take,
     }
     body["value"] = parsed.value;
   }
-  if (reason.trimmed().isEmpty()) {
+  decide(conflictId, "resolve", body);
+}
+
+void ConflictInboxModel::merge(const QString& conflictId, const QString& keep, bool mergeHouseholds,
+                               const QString& reason) {
+  decide(conflictId, "merge",
+         Json{{"keep", keep.toStdString()}, {"merge_households", mergeHouseholds}, {"reason", reason.trimmed().toStdString()}});
+}
+
+void ConflictInboxModel::decide(const QString& conflictId, const char* action, const Json& body) {
+  if (body.value("reason", "").empty()) {
     emit resolved(false, tr("请填写处理理由"));
     return;
   }
-  m_api.post("/v1/conflicts/" + conflictId.toStdString() + "/resolve", body,
+  m_api.post("/v1/conflicts/" + conflictId.toStdString() + "/" + action, body,
              [this](const synccore::HttpResult& result) {
                emit resolved(result.ok(), result.ok() ? tr("已处理,决定会同步到相关平板") : ServerApi::errorText(result));
                if (!result.ok()) return;

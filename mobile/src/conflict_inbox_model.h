@@ -46,10 +46,14 @@ class ConflictInboxModel : public QAbstractListModel {
   QString errorString() const { return m_error; }
 
   Q_INVOKABLE void reload();
-  /// Decides one conflict: take "server" or "incoming", or a merged value typed as text, with a reason.
+  /// Decides one conflict: take "local" (the server's value), "remote" (the reported one), "restore" or
+  /// "confirm_delete", or a merged value typed as text, with a reason.
   /// The answer arrives as resolved(); afterwards the list reloads and a sync fetches the decision.
   Q_INVOKABLE void resolve(const QString& conflictId, const QString& take, const QString& valueText,
                            const QString& reason);
+  /// Merges the two persons of a duplicate_person conflict: keep "local" (registered first) or "remote",
+  /// optionally joining the duplicate's household into the kept one.
+  Q_INVOKABLE void merge(const QString& conflictId, const QString& keep, bool mergeHouseholds, const QString& reason);
 
  signals:
   void filtersChanged();
@@ -60,6 +64,7 @@ class ConflictInboxModel : public QAbstractListModel {
  private:
   void setFilter(QString& member, const QString& value);
   void setBusy(bool busy, const QString& error = {});
+  void decide(const QString& conflictId, const char* action, const synccore::Json& body);
   QVariantMap rowFor(const synccore::Json& conflict) const;
   /// Rows from the last answer, with household names and labels as the device store knows them now.
   void rebuildRows();

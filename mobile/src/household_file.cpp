@@ -33,7 +33,8 @@ HouseholdFile::HouseholdFile(QObject* parent)
       m_members({"uuid", "name", "relation", "isHead", "sex", "age", "idNumber", "labour", "work", "notices"}),
       m_visits({"uuid", "date", "kind", "met", "notes", "problems", "followUp"}),
       m_sections({"key", "label", "answered", "total"}),
-      m_notices({"id", "kind", "record", "field", "value", "sensitive", "message", "conflictId"}) {
+      m_notices({"id", "kind", "record", "field", "value", "sensitive", "message", "conflictId"}),
+      m_reviewComments({"record", "field", "comment"}) {
   if (Session* session = Session::instance())
     connect(session, &Session::dataChanged, this, &HouseholdFile::reload);
 }
@@ -60,6 +61,7 @@ void HouseholdFile::reload() {
     m_visits.setRows({});
     m_sections.setRows({});
     m_notices.setRows({});
+    loadReview({});
     emit loaded();
     return;
   }
@@ -153,6 +155,7 @@ void HouseholdFile::reload() {
         {"conflictId", QString::fromStdString(n.conflictId)}};
   }
   m_notices.setRows(noticeRows);
+  loadReview(recordNames);
 
   m_facts.clear();
   m_facts << fact(tr("网格"), m_grid) << fact(tr("居住状况"), valueText(householdDef, values, "residence_status"))
@@ -185,6 +188,35 @@ QString HouseholdFile::removeRecord(const char* type, const QString& uuid) {
   if (!result.ok()) return DisplayFormat::failure(result.failures.front());
   Session::instance()->notifyDataChanged();
   return {};
+}
+
+void HouseholdFile::loadReview(const std::map<std::string, QString>& recordNames) {
+  auto& store = Session::instance()->store();
+  const auto review = m_exists ? store.review(m_uuid.toStdString()) : std::nullopt;
+  m_reviewState = review ? QString::fromStdString(review->state) : QString();
+  m_reviewNote = review ? QString::fromStdString(review->note) : QString();
+  m_resubmitPending = review && review->resubmitPending;
+  QList<QVariantMap> rows;
+  if (review && review->state == "returned") {
+    for (const auto& c : review->comments) {
+      const std::string record = c.value("record", "");
+      const std::string key = c.value("field", "");
+      auto name = recordNames.find(record);
+      const auto loaded = record.empty() ? std::nullopt : store.load(record);
+      const auto* def = store.definition().record(loaded ? loaded->type : "household");
+      const auto* field = def ? def->field(key) : nullptr;
+      rows << QVariantMap{{"record", name != recordNames.end() ? name->second : tr("本户")},
+                          {"field", field ? DisplayFormat::label(field->labels) : QString::fromStdString(key)},
+                          {"comment", QString::fromStdString(c.value("comment", ""))}};
+    }
+  }
+  m_reviewComments.setRows(rows);
+}
+
+bool HouseholdFile::resubmit(const QString& note) {
+  if (!Session::instance()->store().requestResubmit(m_uuid.toStdString(), note.trimmed().toStdString())) return false;
+  Session::instance()->notifyDataChanged();
+  return true;
 }
 
 void HouseholdFile::dismissNotice(int id) {

@@ -18,6 +18,10 @@ class HouseholdFile : public QObject {
   Q_PROPERTY(QString grid READ grid NOTIFY loaded)
   Q_PROPERTY(QVariantList facts READ facts NOTIFY loaded)
   Q_PROPERTY(int pendingChanges READ pendingChanges NOTIFY loaded)
+  Q_PROPERTY(QString reviewState READ reviewState NOTIFY loaded)
+  Q_PROPERTY(QString reviewNote READ reviewNote NOTIFY loaded)
+  Q_PROPERTY(bool resubmitPending READ resubmitPending NOTIFY loaded)
+  Q_PROPERTY(VariantListModel* reviewComments READ reviewComments CONSTANT)
   Q_PROPERTY(VariantListModel* members READ members CONSTANT)
   Q_PROPERTY(VariantListModel* visits READ visits CONSTANT)
   Q_PROPERTY(VariantListModel* sections READ sections CONSTANT)
@@ -39,6 +43,12 @@ class HouseholdFile : public QObject {
   VariantListModel* visits() { return &m_visits; }
   VariantListModel* sections() { return &m_sections; }
   VariantListModel* notices() { return &m_notices; }
+  /// "returned", "resubmitted", "approved" or empty: the supervisor's review as last synced.
+  QString reviewState() const { return m_reviewState; }
+  QString reviewNote() const { return m_reviewNote; }
+  bool resubmitPending() const { return m_resubmitPending; }
+  /// The supervisor's comments on fields of a returned household: [{record, field, comment}].
+  VariantListModel* reviewComments() { return &m_reviewComments; }
 
   Q_INVOKABLE void reload();
   /// Deletes a member (a tombstone synced like any edit). Returns an error message, empty on success.
@@ -46,6 +56,8 @@ class HouseholdFile : public QObject {
   Q_INVOKABLE QString deleteHousehold();
   /// The worker has read a conflict or refusal notice.
   Q_INVOKABLE void dismissNotice(int id);
+  /// The worker fixed a returned household: it goes back to the supervisor on the next sync.
+  Q_INVOKABLE bool resubmit(const QString& note);
 
  signals:
   void uuidChanged();
@@ -62,6 +74,10 @@ class HouseholdFile : public QObject {
   VariantListModel m_visits;
   VariantListModel m_sections;
   VariantListModel m_notices;
+  QString m_reviewState, m_reviewNote;
+  bool m_resubmitPending = false;
+  VariantListModel m_reviewComments;
+  void loadReview(const std::map<std::string, QString>& recordNames);
 };
 
 }  // namespace anju

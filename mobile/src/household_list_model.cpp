@@ -28,7 +28,8 @@ QHash<int, QByteArray> HouseholdListModel::roleNames() const {
           {VisitedThisMonthRole, "visitedThisMonth"},
           {DueRevisitRole, "dueRevisit"},
           {PendingChangesRole, "pendingChanges"},
-          {NoticesRole, "notices"}};
+          {NoticesRole, "notices"},
+          {ReturnedRole, "returned"}};
 }
 
 QVariant HouseholdListModel::data(const QModelIndex& index, int role) const {
@@ -53,6 +54,7 @@ QVariant HouseholdListModel::data(const QModelIndex& index, int role) const {
     case DueRevisitRole: return dueRevisit(h);
     case PendingChangesRole: return static_cast<int>(h.pendingChanges);
     case NoticesRole: return static_cast<int>(h.notices);
+    case ReturnedRole: return h.reviewState == "returned";
     default: return {};
   }
 }
@@ -102,7 +104,9 @@ bool HouseholdListModel::dueRevisit(const synccore::HouseholdSummary& h) const {
   return due.isValid() && due <= QDate(today.year(), today.month(), today.daysInMonth());
 }
 
-bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) { return h.notices > 0; }
+bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) {
+  return h.notices > 0 || h.reviewState == "returned";
+}
 
 void HouseholdListModel::reload() {
   Session* session = Session::instance();

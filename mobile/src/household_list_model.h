@@ -39,6 +39,7 @@ class HouseholdListModel : public QAbstractListModel {
     DueRevisitRole,
     PendingChangesRole,
     NoticesRole,
+    ReturnedRole,
   };
 
   explicit HouseholdListModel(QObject* parent = nullptr);

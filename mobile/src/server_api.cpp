@@ -13,6 +13,11 @@ void ServerApi::get(const std::string& path, std::map<std::string, std::string> 
       std::move(done));
 }
 
+void ServerApi::download(const std::string& path, std::map<std::string, std::string> query, Callback done) {
+  run([path, query = std::move(query)](synccore::HttpClient& http) { return http.download(path, query); },
+      std::move(done));
+}
+
 void ServerApi::post(const std::string& path, synccore::Json body, Callback done) {
   run([path, body = std::move(body)](synccore::HttpClient& http) { return http.postJson(path, body); },
       std::move(done));

@@ -20,6 +20,8 @@ class ServerApi : public QObject {
 
   void get(const std::string& path, std::map<std::string, std::string> query, Callback done);
   void post(const std::string& path, synccore::Json body, Callback done);
+  /// A file (CSV, XLSX): the answer's body holds its bytes.
+  void download(const std::string& path, std::map<std::string, std::string> query, Callback done);
   /// What went wrong, in the current language: the server's JSON message, else the transport's words.
   static QString errorText(const synccore::HttpResult& result);
 

@@ -148,6 +148,11 @@ void Session::requireSignIn() {
   setState(SignInNeeded);
 }
 
+void Session::switchAccount() {
+  setError({});
+  setState(SignInNeeded);
+}
+
 void Session::setState(State state) {
   if (state == m_state) return;
   m_state = state;

@@ -52,6 +52,8 @@ class Session : public QObject {
   Q_INVOKABLE void lock();
   /// The server no longer accepts the token: ask for an online sign-in (work on the tablet stays).
   Q_INVOKABLE void requireSignIn();
+  /// The worker chose to sign in online (another account, or a new password): no error is shown.
+  Q_INVOKABLE void switchAccount();
   /// Tells every view that stored data changed (after a save or a sync).
   void notifyDataChanged() { emit dataChanged(); }
 

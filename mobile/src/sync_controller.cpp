@@ -84,6 +84,8 @@ void SyncController::setProgress(const QString& phase, double progress) {
 
 void SyncController::syncNow() {
   if (m_state == Syncing || m_session.state() != Session::Unlocked) return;
+  // Auditors and administrators read the server's log online; their tablets hold no household files.
+  if (m_session.role() == QLatin1String("auditor") || m_session.role() == QLatin1String("admin")) return;
   synccore::DeviceStore* store = &m_session.store();
   const std::string server = store->setting("server_url");
   if (server.empty()) return;
@@ -138,7 +140,11 @@ void SyncController::finishSync() {
   emit stateChanged();
   refreshPending();
   m_session.notifyDataChanged();
-  if (summary.errorCode == "token_invalid") m_session.requireSignIn();
+  if (summary.errorCode == "token_invalid") {
+    // A refused token is forgotten: after a restart the tablet asks for an online sign-in, not the password.
+    m_session.store().setSetting("token", "");
+    m_session.requireSignIn();
+  }
   emit finished(summary.ok, summary.ok ? m_lastResult : m_errorString);
 }
 

@@ -9,7 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFont>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QAbstractItemModel>
 #include <QQmlProperty>
@@ -71,7 +71,7 @@ int fail(const char* what) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  QGuiApplication app(argc, argv);
+  QApplication app(argc, argv);  // QtCharts (the dashboard) needs a QApplication
   QGuiApplication::setOrganizationName(QStringLiteral("AnjuTour"));
   QGuiApplication::setFont(QFont(QStringList{QStringLiteral("Noto Sans CJK SC"), QStringLiteral("Noto Sans")}));
   QQuickStyle::setStyle(QStringLiteral("Basic"));
@@ -106,10 +106,12 @@ int main(int argc, char* argv[]) {
   // 2. Sign in online; the first sync brings the worker's households.
   session.signIn(parser.value("server"), parser.value("user"), parser.value("password"));
   if (!tour.waitFor([&] { return session.state() == anju::Session::Unlocked; })) return fail("sign-in");
-  if (!tour.waitFor([&] { return sync.state() == anju::SyncController::Idle && sync.lastSyncAt().isValid(); }, 120000))
+  const QString mode = parser.value("mode");
+  const bool holdsFiles = mode != QLatin1String("auditor");
+  if (!tour.waitFor([&] { return sync.state() == anju::SyncController::Idle && (!holdsFiles || sync.lastSyncAt().isValid()); },
+                    120000))
     return fail("first sync");
   tour.settle(800);
-  const QString mode = parser.value("mode");
   if (mode == QLatin1String("supervisor")) {
     // The conflict inbox with the first open conflict selected.
     QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 1);
@@ -118,7 +120,13 @@ int main(int argc, char* argv[]) {
     if (!inbox || !tour.waitFor([&] { return inbox->rowCount() > 0; })) return fail("no open conflict in the inbox");
     QQmlProperty::write(inboxPage, "current", inbox->data(inbox->index(0, 0), Qt::UserRole + 1));
     QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已电话核实户主,以门牌为准"));
-    return tour.shoot("10-conflict-inbox") ? 0 : 1;
+    if (!tour.shoot("10-conflict-inbox")) return 1;
+    // The dashboard: indicators per grid, as a chart and a table.
+    QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 2);
+    QObject* chart = nullptr;
+    if (!tour.waitFor([&] { return (chart = tour.find("dashboardChart")) != nullptr; })) return fail("no dashboard");
+    tour.settle(1500);
+    return tour.shoot("12-dashboard") ? 0 : 1;
   }
   if (mode == QLatin1String("auditor")) {
     QObject* auditList = tour.find("auditList");

@@ -12,6 +12,8 @@ ToolBar {
     background: Rectangle { color: Sync.state === Sync.Failed ? Theme.warningLight : Theme.primaryDark }
 
     readonly property color ink: Sync.state === Sync.Failed ? Theme.text : "white"
+    // Auditors and administrators keep no household files on the tablet: nothing to sync.
+    readonly property bool holdsFiles: Session.role !== "auditor" && Session.role !== "admin"
 
     RowLayout {
         anchors.fill: parent
@@ -38,6 +40,7 @@ ToolBar {
         }
         Label {
             objectName: "pendingLabel"
+            visible: bar.holdsFiles
             text: Sync.pendingChanges > 0 ? qsTr("%1 条修改待同步").arg(Sync.pendingChanges) : qsTr("全部已同步")
             color: bar.ink
         }
@@ -72,6 +75,7 @@ ToolBar {
         }
         Button {
             objectName: "syncButton"
+            visible: bar.holdsFiles
             text: Sync.state === Sync.Syncing ? qsTr("同步中…") : qsTr("立即同步")
             enabled: Sync.state !== Sync.Syncing && Session.state === Session.Unlocked
             implicitHeight: Theme.touch

@@ -227,12 +227,32 @@ Item {
                             placeholderText: qsTr("例如:已电话核实户主,以新号码为准")
                             background: Rectangle { color: Theme.card; border.color: Theme.border; radius: 4 }
                         }
-                        Label {
+                        ColumnLayout {
                             visible: page.current && page.current.kind === "duplicate_person"
-                            text: qsTr("重复人员需要合并两条人员记录,请在服务器端合并后再同步。")
-                            color: Theme.warning
-                            wrapMode: Text.WordWrap
                             Layout.fillWidth: true
+                            Label {
+                                text: qsTr("同一身份证号登记了两个人:合并为一人,空白项由另一条补齐,走访记录都保留。")
+                                wrapMode: Text.WordWrap
+                                Layout.fillWidth: true
+                            }
+                            CheckBox {
+                                id: joinHouseholds
+                                text: qsTr("两人在不同户时,把重复登记的那一户并入保留的户")
+                                implicitHeight: Theme.touch
+                            }
+                            Flow {
+                                Layout.fillWidth: true
+                                spacing: Theme.gap
+                                TouchButton {
+                                    objectName: "mergeKeepLocal"
+                                    text: qsTr("保留先登记的人员并合并")
+                                    onClicked: inbox.merge(page.current.id, "local", joinHouseholds.checked, reason.text)
+                                }
+                                TouchButton {
+                                    text: qsTr("保留新登记的人员并合并")
+                                    onClicked: inbox.merge(page.current.id, "remote", joinHouseholds.checked, reason.text)
+                                }
+                            }
                         }
                         Flow {
                             Layout.fillWidth: true
@@ -240,14 +260,15 @@ Item {
                             visible: page.current && page.current.kind !== "duplicate_person"
                             TouchButton {
                                 objectName: "takeServer"
-                                text: page.current && page.current.kind === "edit_vs_delete" ? qsTr("确认删除") : qsTr("采用服务器上的值")
-                                onClicked: inbox.resolve(page.current.id, "server", "", reason.text)
+                                readonly property bool deleteKind: page.current && page.current.kind.indexOf("delete") >= 0
+                                text: deleteKind ? qsTr("恢复记录") : qsTr("采用服务器上的值")
+                                onClicked: inbox.resolve(page.current.id, deleteKind ? "restore" : "local", "", reason.text)
                             }
                             TouchButton {
                                 objectName: "takeIncoming"
-                                text: page.current && page.current.kind === "edit_vs_delete" ? qsTr("恢复并采用修改")
-                                    : page.current && page.current.kind === "delete_vs_edit" ? qsTr("确认删除") : qsTr("采用本次上报的值")
-                                onClicked: inbox.resolve(page.current.id, "incoming", "", reason.text)
+                                readonly property bool deleteKind: page.current && page.current.kind.indexOf("delete") >= 0
+                                text: deleteKind ? qsTr("确认删除") : qsTr("采用本次上报的值")
+                                onClicked: inbox.resolve(page.current.id, deleteKind ? "confirm_delete" : "remote", "", reason.text)
                             }
                         }
                         RowLayout {

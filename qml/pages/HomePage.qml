@@ -25,7 +25,7 @@ Item {
             palette.windowText: Theme.primaryDark
             palette.brightText: Theme.secondaryText
             Repeater {
-                model: home.isSupervisor ? [qsTr("住户"), qsTr("冲突审核")]
+                model: home.isSupervisor ? [qsTr("住户"), qsTr("冲突审核"), qsTr("统计")]
                      : home.isAuditor ? [qsTr("审计日志")] : []
                 delegate: TabButton {
                     required property string modelData
@@ -38,9 +38,10 @@ Item {
         StackLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            currentIndex: home.isAuditor ? 2 : sections.currentIndex
+            currentIndex: home.isAuditor ? 3 : home.isWorker ? 0 : Math.max(0, sections.currentIndex)
             WorkspacePage { objectName: "workspace" }
             Loader { active: home.isSupervisor; sourceComponent: ConflictInboxPage {} }
+            Loader { active: home.isSupervisor && sections.currentIndex === 2; sourceComponent: DashboardPage {} }
             Loader { active: home.isAuditor; sourceComponent: AuditPage {} }
         }
     }

@@ -84,6 +84,7 @@ Item {
                 ]
                 delegate: FilterChip {
                     required property var modelData
+                    objectName: "category_" + modelData.code
                     text: modelData.label
                     small: true
                     checked: households.monitoringCategory === modelData.code

@@ -61,6 +61,18 @@ Page {
             spacing: Theme.gap
 
             Item { height: 1 }
+            ReviewCard {
+                file: file
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.gap
+                Layout.rightMargin: Theme.gap
+            }
+            Label {
+                visible: file.reviewState === "approved" || file.reviewState === "resubmitted"
+                text: file.reviewState === "approved" ? qsTr("社区已审核通过") : qsTr("已重新提交,等待社区审核")
+                color: file.reviewState === "approved" ? Theme.success : Theme.secondaryText
+                Layout.leftMargin: Theme.gap
+            }
             Repeater {
                 model: file.notices
                 delegate: NoticeCard {

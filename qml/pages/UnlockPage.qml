@@ -57,7 +57,7 @@ Item {
                 text: qsTr("换一个账号联网登录")
                 flat: true
                 Layout.fillWidth: true
-                onClicked: Session.requireSignIn()
+                onClicked: Session.switchAccount()
             }
         }
     }

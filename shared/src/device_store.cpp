@@ -56,7 +56,8 @@ Json HouseholdSummary::toJson() const {
               {"last_visit_date", lastVisitDate},
               {"next_visit_due", nextVisitDue},
               {"pending_changes", pendingChanges},
-              {"notices", notices}};
+              {"notices", notices},
+              {"review_state", reviewState}};
 }
 
 void fillFromIdNumber(RecordValues& person, const CivilDate& today) {
@@ -136,6 +137,9 @@ void DeviceStore::migrate() {
       " record_type TEXT, record_uuid TEXT, field TEXT, value BLOB, code TEXT, conflict_id TEXT,"
       " message_zh TEXT, message_en TEXT, created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
   m_db->exec("CREATE INDEX IF NOT EXISTS notices_record ON notices(record_uuid)");
+  m_db->exec(
+      "CREATE TABLE IF NOT EXISTS household_reviews(household_uuid TEXT PRIMARY KEY, review TEXT NOT NULL,"
+      " state TEXT NOT NULL, resubmit_pending INTEGER NOT NULL DEFAULT 0, resubmit_note TEXT NOT NULL DEFAULT '')");
   m_deviceId = metaGet("device_id");
   if (m_deviceId.empty()) {
     m_deviceId = newUuid();
@@ -442,7 +446,8 @@ std::vector<HouseholdSummary> DeviceStore::listHouseholds(const std::string& sea
       "   ORDER BY v.visit_date DESC LIMIT 1),"
       " (SELECT count(*) FROM outbox o WHERE o.record_uuid=h.uuid OR o.parent_uuid=h.uuid),"
       " (SELECT count(*) FROM notices n WHERE n.record_uuid=h.uuid OR n.record_uuid IN"
-      "   (SELECT uuid FROM person WHERE parent_uuid=h.uuid UNION ALL SELECT uuid FROM visit WHERE parent_uuid=h.uuid))"
+      "   (SELECT uuid FROM person WHERE parent_uuid=h.uuid UNION ALL SELECT uuid FROM visit WHERE parent_uuid=h.uuid)),"
+      " coalesce((SELECT r.state FROM household_reviews r WHERE r.household_uuid=h.uuid), '')"
       " FROM household h WHERE h.deleted=0";
   const bool byId = !search.empty() && checkIdNumber(search, m_today()).ok();
   if (byId) {
@@ -458,7 +463,7 @@ std::vector<HouseholdSummary> DeviceStore::listHouseholds(const std::string& sea
   std::vector<HouseholdSummary> out;
   while (st.step())
     out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.int64(5), st.text(6), st.text(7),
-                   st.text(8), st.int64(9), st.int64(10)});
+                   st.text(8), st.int64(9), st.int64(10), st.text(11)});
   return out;
 }
 

@@ -292,6 +292,14 @@ HttpResult HttpClient::postJson(const std::string& path, const Json& body) {
 
 HttpResult HttpClient::get(const std::string& path,
                            const std::map<std::string, std::string>& query) {
+  return perform(urlFor(path, query), nullptr);
+}
+
+HttpResult HttpClient::download(const std::string& path, const std::map<std::string, std::string>& query) {
+  return perform(urlFor(path, query), nullptr, /*expectJson=*/false);
+}
+
+std::string HttpClient::urlFor(const std::string& path, const std::map<std::string, std::string>& query) const {
   std::string url = m_baseUrl;
   if (path.empty() || path.front() != '/') url += '/';
   url += path;
@@ -303,10 +311,10 @@ HttpResult HttpClient::get(const std::string& path,
     url += urlEncode(value);
     separator = '&';
   }
-  return perform(url, nullptr);
+  return url;
 }
 
-HttpResult HttpClient::perform(const std::string& url, const std::string* postBody) {
+HttpResult HttpClient::perform(const std::string& url, const std::string* postBody, bool expectJson) {
   HttpResult result;
   if (!startsWithNoCase(m_baseUrl, "http://") && !startsWithNoCase(m_baseUrl, "https://")) {
     result.transport = TransportError::InvalidAddress;
@@ -392,7 +400,7 @@ HttpResult HttpClient::perform(const std::string& url, const std::string* postBo
   result.json = Json::parse(result.body, nullptr, /*allow_exceptions=*/false);
   if (result.json.is_discarded()) {
     result.json = nullptr;
-    if (result.status >= 200 && result.status < 300 && !result.body.empty()) {
+    if (expectJson && result.status >= 200 && result.status < 300 && !result.body.empty()) {
       result.transport = TransportError::BadResponse;
       result.detail = "HTTP " + std::to_string(result.status) + " with a body that is not JSON";
       setTransportMessage(result);

@@ -7,7 +7,8 @@ namespace synccore {
 
 Json SyncSummary::toJson() const {
   Json j{{"ok", ok},       {"pushed", pushed},       {"applied", applied}, {"duplicate", duplicate},
-         {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts}};
+         {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts},
+         {"resubmitted", resubmitted}, {"reviews", reviews}};
   if (!ok) {
     j["error"] = errorCode;
     j["message_zh"] = messageZh;
@@ -150,6 +151,52 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
   }
 }
 
+bool SyncClient::sendResubmits(SyncSummary& summary) {
+  for (ReviewState review : m_store.pendingResubmits()) {
+    Json body = Json::object();
+    if (!review.resubmitNote.empty()) body["note"] = review.resubmitNote;
+    auto result = send([&] { return m_http.postJson("/v1/households/" + review.household + "/resubmit", body); },
+                       summary);
+    if (result.ok() && result.json.contains("review")) {
+      m_store.resubmitSent(ReviewState::fromJson(result.json["review"]));
+      ++summary.resubmitted;
+    } else if (result.status == 409 || result.status == 404 || result.status == 403) {
+      // Approved, returned again or out of the worker's grids meanwhile: the pull brings the state.
+      review.state = result.json.is_object() ? result.json.value("state", "unknown") : "unknown";
+      m_store.resubmitSent(review);
+    } else {
+      fail(summary, result);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool SyncClient::pullReviews(SyncSummary& summary) {
+  while (true) {
+    const int64_t cursor = m_store.reviewCursor();
+    auto result = send([&] {
+      return m_http.get("/v1/reviews", {{"after", std::to_string(cursor)}, {"limit", std::to_string(m_options.pullPage)}});
+    }, summary);
+    if (!result.ok()) {
+      fail(summary, result);
+      return false;
+    }
+    std::vector<ReviewState> page;
+    try {
+      for (const Json& j : result.json.at("reviews")) page.push_back(ReviewState::fromJson(j));
+    } catch (const std::exception& e) {
+      summary.ok = false;
+      summary.errorCode = "bad_response";
+      summary.messageZh = "服务器返回的数据无法识别";
+      summary.messageEn = std::string("The server's answer could not be read: ") + e.what();
+      return false;
+    }
+    summary.reviews += m_store.applyReviews(page, result.json.value("next_after", cursor));
+    if (!result.json.value("has_more", false)) return true;
+  }
+}
+
 SyncSummary SyncClient::sync(const SyncProgress& progress) {
   SyncSummary summary;
   if (m_store.setting("token").empty()) {
@@ -159,7 +206,7 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
     summary.messageEn = "Not signed in to a server yet: sign in first";
     return summary;
   }
-  if (push(summary, progress)) pull(summary, progress);
+  if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
   return summary;
 }
 

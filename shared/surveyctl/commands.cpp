@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "invocation.h"
+
 #include "synccore/device_store.h"
 #include "synccore/id_number.h"
 #include "synccore/sync_client.h"
@@ -15,13 +17,6 @@
 namespace surveyctl {
 
 using namespace synccore;
-
-namespace {
-
-/// Thrown for arguments that cannot be understood (exit code 2).
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 /// Turns key=value arguments into typed values for one record type.
 RecordValues parseAssignments(const RecordTypeDef& def, const std::vector<std::string>& args,
@@ -45,48 +40,25 @@ RecordValues parseAssignments(const RecordTypeDef& def, const std::vector<std::s
   return values;
 }
 
-/// Shared state of one invocation: options and the opened store.
-struct Invocation {
-  Invocation(std::ostream& o, std::ostream& e) : out(o), err(e) {}
-  std::string dbPath;
-  bool json = false;
-  std::ostream& out;
-  std::ostream& err;
+HttpOptions httpOptions(DeviceStore& store, const std::string& caFile) {
+  HttpOptions options;
+  options.caFile = caFile.empty() ? store.setting("ca_file") : caFile;
+  return options;
+}
 
-  DeviceStore& store() {
-    if (dbPath.empty()) throw UsageError("--db FILE is required for this command / 需要 --db 指定数据文件");
-    if (!m_store) m_store = std::make_unique<DeviceStore>(dbPath);
-    return *m_store;
+std::optional<HttpClient> signedInClient(Invocation& inv) {
+  DeviceStore& store = inv.store();
+  const std::string server = store.setting("server_url");
+  if (server.empty()) {
+    inv.err << "尚未登录服务器 / not signed in: run surveyctl login first\n";
+    return std::nullopt;
   }
+  HttpClient http(server, httpOptions(store, ""));
+  http.setBearerToken(store.setting("token"));
+  return http;
+}
 
-  int reportFailures(const std::vector<ValidationFailure>& failures) {
-    if (json) {
-      Json list = Json::array();
-      for (const auto& f : failures) list.push_back(f.toJson());
-      err << Json{{"error", "invalid"}, {"failures", list}}.dump(2) << "\n";
-    } else {
-      err << "未保存,数据有误 / Not saved, the data is invalid:\n";
-      for (const auto& f : failures) err << "  " << f.describe() << "\n";
-    }
-    return kInvalid;
-  }
-
-  int write(RecordWrite w, const std::vector<std::string>& assignments, bool printUuid) {
-    std::vector<ValidationFailure> failures;
-    w.values = parseAssignments(store().definition().requireRecord(w.type), assignments, failures);
-    if (!failures.empty()) return reportFailures(failures);
-    if (w.type == "person") fillFromIdNumber(w.values, CivilDate::today());
-    SaveResult result = store().save({w});
-    if (!result.ok()) return reportFailures(result.failures);
-    if (json) out << Json{{"uuid", result.uuids.front()}, {"changed_fields", result.changedFields}}.dump() << "\n";
-    else if (printUuid) out << result.uuids.front() << "\n";
-    else out << "已保存 / saved: " << result.changedFields << " field(s) changed\n";
-    return kOk;
-  }
-
- private:
-  std::unique_ptr<DeviceStore> m_store;
-};
+namespace {
 
 int checkId(Invocation& inv, const std::string& raw) {
   auto check = checkIdNumber(raw, CivilDate::today());
@@ -139,12 +111,6 @@ int list(Invocation& inv, const std::string& search) {
     inv.out << rows.size() << " 户 / households\n";
   }
   return kOk;
-}
-
-HttpOptions httpOptions(DeviceStore& store, const std::string& caFile) {
-  HttpOptions options;
-  options.caFile = caFile.empty() ? store.setting("ca_file") : caFile;
-  return options;
 }
 
 int login(Invocation& inv, const std::string& server, const std::string& user, const std::string& caFile) {
@@ -201,80 +167,6 @@ int notices(Invocation& inv) {
               << n.messageEn << "\n";
   }
   if (inv.json) inv.out << list.dump() << "\n";
-  return kOk;
-}
-
-/// A client for the signed-in server of the device, or nullopt after saying why not.
-std::optional<HttpClient> signedInClient(Invocation& inv) {
-  DeviceStore& store = inv.store();
-  const std::string server = store.setting("server_url");
-  if (server.empty()) {
-    inv.err << "尚未登录服务器 / not signed in: run surveyctl login first\n";
-    return std::nullopt;
-  }
-  HttpClient http(server, httpOptions(store, ""));
-  http.setBearerToken(store.setting("token"));
-  return http;
-}
-
-int resolve(Invocation& inv, const std::string& conflictId, const std::optional<std::string>& valueText,
-            const std::string& take, const std::string& reason) {
-  if (valueText.has_value() == !take.empty())
-    throw UsageError("give either --value V or --take server|incoming / 请指定 --value 或 --take");
-  auto http = signedInClient(inv);
-  if (!http) return kFailure;
-  Json body{{"reason", reason}};
-  if (!take.empty()) {
-    body["take"] = take;
-  } else {
-    auto list = http->get("/v1/conflicts", {{"status", "open"}});
-    const Json* conflict = nullptr;
-    if (list.ok())
-      for (const auto& c : list.json["conflicts"])
-        if (c["id"] == conflictId) conflict = &c;
-    if (!conflict) {
-      inv.err << "找不到待处理的冲突 / no open conflict " << conflictId << "\n";
-      return kInvalid;
-    }
-    const auto& def = inv.store().definition().requireRecord(conflict->at("record_type").get<std::string>());
-    const FieldDef* field = def.field(conflict->at("field").get<std::string>());
-    ParsedInput parsed = field ? parseFieldInput(*field, *valueText) : ParsedInput{*valueText};
-    if (!parsed.ok) {
-      inv.err << parsed.messageZh << " / " << parsed.messageEn << "\n";
-      return kInvalid;
-    }
-    body["value"] = parsed.value;
-  }
-  auto result = http->postJson("/v1/conflicts/" + conflictId + "/resolve", body);
-  if (!result.ok()) {
-    inv.err << "未处理 / not resolved: " << result.messageZh << " / " << result.messageEn << "\n";
-    return result.status >= 400 && result.status < 500 ? kInvalid : kFailure;
-  }
-  inv.out << (inv.json ? result.json.dump() : "已处理 / resolved " + conflictId) << "\n";
-  return kOk;
-}
-
-int conflicts(Invocation& inv, const std::string& status) {
-  auto http = signedInClient(inv);
-  if (!http) return kFailure;
-  std::map<std::string, std::string> query;
-  if (!status.empty()) query["status"] = status;
-  auto result = http->get("/v1/conflicts", query);
-  if (!result.ok()) {
-    inv.err << result.messageZh << " / " << result.messageEn << "\n";
-    return kFailure;
-  }
-  const Json& list = result.json["conflicts"];
-  if (inv.json) {
-    inv.out << list.dump() << "\n";
-  } else {
-    for (const auto& c : list)
-      inv.out << c["id"].get<std::string>() << "  " << c["kind"].get<std::string>() << "  "
-              << c["status"].get<std::string>() << "  " << c["record_type"].get<std::string>() << "."
-              << c["field"].get<std::string>() << "  server=" << c["server"].value("value", Json()).dump()
-              << "  incoming=" << c["incoming"].value("value", Json()).dump() << "\n";
-    inv.out << list.size() << " 条冲突 / conflicts\n";
-  }
   return kOk;
 }
 
@@ -371,25 +263,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   snapshotCmd->add_flag("--digest", digestOnly, "print only the digest");
   snapshotCmd->callback([&] { action = [&] { return snapshot(inv, digestOnly); }; });
 
-  std::string status;
-  auto* conflictsCmd = app.add_subcommand("conflicts", "conflicts on the server in your grids (supervisor, auditor)");
-  conflictsCmd->add_option("--status", status, "open, auto_resolved or resolved");
-  conflictsCmd->callback([&] { action = [&] { return conflicts(inv, status); }; });
-
-  std::optional<std::string> resolveValue;
-  std::string take, reason;
-  auto* resolveCmd = app.add_subcommand("resolve", "decide an open conflict (supervisor)");
-  resolveCmd->add_option("CONFLICT-ID", uuid)->required();
-  resolveCmd->add_option("--value", resolveValue, "the decided value");
-  resolveCmd->add_option("--take", take, "server (keep the server's value) or incoming (take the device's)")
-      ->check(CLI::IsMember({"server", "incoming"}));
-  resolveCmd->add_option("--reason", reason, "why (kept in the audit log)")->required();
-  resolveCmd->callback([&] { action = [&] { return resolve(inv, uuid, resolveValue, take, reason); }; });
-
   auto* noticesCmd = app.add_subcommand("notices", "conflicts and refused changes reported by the server");
   noticesCmd->callback([&] { action = [&] { return notices(inv); }; });
 
-  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd, conflictsCmd, resolveCmd}) sub->add_flag("--json", inv.json, "print JSON");
+  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd}) sub->add_flag("--json", inv.json, "print JSON");
+  addSupervisorCommands(app, inv, action);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #include "admin_cli.h"
 
+#include "demo_loader.h"
 #include "http_api.h"
 #include "server_state.h"
 
@@ -135,6 +136,15 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       return 0;
     };
   });
+
+  DemoOptions demoOptions;
+  auto* demo = app.add_subcommand(
+      "demo", "generate the demo community (玉泉营农场社区) and its accounts into an empty database / 生成演示社区");
+  withDb(demo);
+  demo->add_option("--households", demoOptions.households, "number of households (default 1800)")
+      ->check(CLI::Range(12, 20000));
+  demo->add_option("--seed", demoOptions.seed, "random seed: the same seed gives the same community");
+  demo->callback([&] { action = [&] { return runDemoCommand(db, keyFile, demoOptions, out, err); }; });
 
   auto* audit = app.add_subcommand("audit", "the conflict/audit log")->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "re-compute the hash chain and check the signed head");

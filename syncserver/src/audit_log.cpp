@@ -1,5 +1,7 @@
 #include "audit_log.h"
 
+#include "csv.h"
+
 #include "synccore/field_cipher.h"
 #include "synccore/random_id.h"
 
@@ -230,36 +232,6 @@ std::string bodyValue(const Json& body, const BodyColumn& column) {
   return {};
 }
 
-/// Spreadsheets run a cell starting with = + - @ as a formula; such text (not plain numbers)
-/// gets a leading apostrophe so a typed reason cannot become a live formula in Excel.
-std::string spreadsheetSafe(std::string text) {
-  if (text.empty() || std::string_view("=+-@\t\r").find(text.front()) == std::string_view::npos)
-    return text;
-  char* end = nullptr;
-  std::strtod(text.c_str(), &end);
-  if (end && *end == '\0') return text;
-  return "'" + text;
-}
-
-/// One RFC 4180 row: cells with a comma, quote, CR or LF are quoted, quotes doubled; CRLF ends it.
-void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out << ',';
-    const std::string& cell = cells[i];
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-      out << cell;
-      continue;
-    }
-    out << '"';
-    for (char c : cell) {
-      if (c == '"') out << '"';
-      out << c;
-    }
-    out << '"';
-  }
-  out << "\r\n";
-}
-
 }  // namespace
 
 Json AuditEntry::toJson() const {
@@ -425,6 +397,21 @@ std::vector<AuditEntry> AuditLog::entries(const AuditFilter& f) const {
   where(f.actor, "actor = #");
   where(f.conflictId, "conflict_id = #");
   where(f.recordUuid, "record_uuid = #");
+  const std::string grid = "coalesce(json_extract(body, '$.grid'), json_extract(body, '$.conflict.grid'))";
+  where(f.grid, grid + " = #");
+  where(f.field, "coalesce(json_extract(body, '$.field'), json_extract(body, '$.conflict.field')) = #");
+  where(f.decision, "coalesce(json_extract(body, '$.decision.take'), json_extract(body, '$.take')) = #");
+  where(f.user,
+        "(actor = # OR json_extract(body, '$.incoming.user') = # OR json_extract(body, '$.server.user') = #"
+        " OR json_extract(body, '$.conflict.incoming.user') = # OR json_extract(body, '$.conflict.server.user') = #)");
+  if (f.grids) {
+    sql += " AND " + grid + " IN (NULL";
+    for (const auto& g : *f.grids) {
+      args.push_back(g);
+      sql += ",?" + std::to_string(args.size() + 1);
+    }
+    sql += ")";
+  }
   sql += " ORDER BY seq";
   if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
   auto st = m_db.prepare(sql);
@@ -436,7 +423,7 @@ std::vector<AuditEntry> AuditLog::entries(const AuditFilter& f) const {
 }
 
 void AuditLog::exportCsv(std::ostream& out, const AuditFilter& filter) const {
-  out << "\xEF\xBB\xBF";
+  out << kUtf8Bom;
   std::vector<std::string> header = {"seq",   "recorded_at", "kind",
                                      "actor", "conflict_id", "record_uuid"};
   for (const auto& column : csvBodyColumns()) header.push_back(column.name);

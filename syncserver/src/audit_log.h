@@ -40,6 +40,11 @@ struct AuditFilter {
   /// to = "2026-11-22" includes the whole of that day.
   std::optional<std::string> from, to;
   std::optional<std::string> kind, actor, conflictId, recordUuid;
+  /// Matched in the body: grid and field (also inside "conflict"), decision (the "take" of a
+  /// decision), user (the actor or either side's user of the conflict).
+  std::optional<std::string> grid, field, decision, user;
+  /// When set, only entries whose grid is one of these (a supervisor's community).
+  std::optional<std::vector<std::string>> grids;
   size_t limit = 0;      // 0 = no limit
   int64_t afterSeq = 0;  // only entries with seq > afterSeq (paging)
 };

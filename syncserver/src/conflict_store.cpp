@@ -92,6 +92,10 @@ std::vector<Conflict> ConflictStore::list(const ConflictFilter& f) const {
   eq(f.field, "field");
   eq(f.record, "record_uuid");
   eq(f.household, "household_uuid");
+  if (!f.createdBefore.empty()) {
+    sql += " AND created_at < ?";
+    args.push_back(f.createdBefore);
+  }
   if (!f.allGrids) {
     sql += " AND grid IN (NULL";
     for (const auto& g : f.grids) {
@@ -112,6 +116,16 @@ void ConflictStore::decide(const std::string& id, const Json& decision, const st
   m_db.prepare("UPDATE conflicts SET status='resolved', decision=? WHERE id=?").bind(1, decision.dump()).bind(2, id).run();
   auto c = get(id);
   m_audit.append("decision", actor, Json{{"conflict", c->toJson()}, {"decision", decision}}, id, c->recordUuid);
+}
+
+std::vector<Conflict> ConflictStore::openDuplicatesOf(const std::string& person) const {
+  auto st = m_db.prepare(std::string("SELECT ") + kColumns +
+                         " FROM conflicts WHERE status='open' AND kind='duplicate_person'"
+                         " AND (record_uuid=?1 OR json_extract(server_side, '$.person')=?1) ORDER BY created_at, id");
+  st.bind(1, person);
+  std::vector<Conflict> out;
+  while (st.step()) out.push_back(readConflict(st));
+  return out;
 }
 
 size_t ConflictStore::openCount() const {

@@ -36,6 +36,7 @@ struct Conflict {
 /// Filters for listing conflicts; empty members do not filter.
 struct ConflictFilter {
   std::string status, grid, kind, field, record, household;
+  std::string createdBefore;  // ISO time: only conflicts created before it (the "age" filter)
   std::vector<std::string> grids;  // the caller's scope; empty with allGrids = everything
   bool allGrids = true;
   size_t limit = 500;
@@ -51,6 +52,8 @@ class ConflictStore {
   std::vector<Conflict> list(const ConflictFilter& filter) const;
   /// Stores the decision, marks the conflict resolved and appends the decision to the audit log.
   void decide(const std::string& id, const Json& decision, const std::string& actor);
+  /// Open duplicate_person conflicts naming the person on either side.
+  std::vector<Conflict> openDuplicatesOf(const std::string& person) const;
   size_t openCount() const;
 
  private:

@@ -11,6 +11,11 @@ namespace {
 
 void send(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
+  if (!reply.contentType.empty()) {
+    res.set_header("Content-Disposition", "attachment; filename=\"" + reply.filename + "\"");
+    res.set_content(reply.raw, reply.contentType);
+    return;
+  }
   // Exactly "application/json": cpp-httplib compresses only content types it knows by exact
   // name, so "; charset=utf-8" left every answer uncompressed (JSON is UTF-8 by definition).
   res.set_content(reply.body.dump(), "application/json");
@@ -30,6 +35,12 @@ std::optional<Json> parseBody(const httplib::Request& req, httplib::Response& re
                            "请求内容不是有效的 JSON"));
     return std::nullopt;
   }
+}
+
+QueryParams queryParams(const httplib::Request& req) {
+  QueryParams out;
+  for (const auto& [name, value] : req.params) out.emplace(name, value);
+  return out;
 }
 
 std::optional<int64_t> integerParam(const httplib::Request& req, const char* name, int64_t fallback) {
@@ -58,7 +69,13 @@ const char* statusCode(int status) {
 }  // namespace
 
 HttpApi::HttpApi(ServerState& state, HttpOptions options)
-    : m_state(state), m_options(std::move(options)), m_service(state, m_options.tokenTtlMs) {
+    : m_state(state),
+      m_options(std::move(options)),
+      m_service(state, m_options.tokenTtlMs),
+      m_conflicts(state),
+      m_reviews(state),
+      m_dashboard(state),
+      m_audit(state) {
   if (!m_options.tlsCert.empty()) {
     auto tls = std::make_unique<httplib::SSLServer>(m_options.tlsCert.c_str(), m_options.tlsKey.c_str());
     if (!tls->is_valid()) throw std::runtime_error("cannot load TLS certificate or key / 无法加载 TLS 证书或私钥");
@@ -131,30 +148,42 @@ void HttpApi::installRoutes() {
   server.Get("/v1/snapshot", route(true, false, [this](const Session* s, const Json&, const httplib::Request&) {
                return m_service.snapshot(*s);
              }));
-  server.Get("/v1/conflicts", route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
-               ConflictFilter f;
-               f.status = req.get_param_value("status");
-               f.grid = req.get_param_value("grid");
-               f.kind = req.get_param_value("kind");
-               f.field = req.get_param_value("field");
-               f.record = req.get_param_value("record");
-               f.household = req.get_param_value("household");
-               return m_service.listConflicts(*s, f);
+  using Handler = std::function<Reply(const Session&, const QueryParams&)>;
+  const auto get = [&](const char* path, Handler fn) {
+    server.Get(path, route(true, false, [fn](const Session* s, const Json&, const httplib::Request& req) {
+                 return fn(*s, queryParams(req));
+               }));
+  };
+  using IdHandler = std::function<Reply(const Session&, const std::string&, const Json&)>;
+  const auto post = [&](const char* path, IdHandler fn) {
+    server.Post(path, route(true, true, [fn](const Session* s, const Json& body, const httplib::Request& req) {
+                  return fn(*s, req.matches[1], body);
+                }));
+  };
+  get("/v1/conflicts", [this](const Session& s, const QueryParams& q) { return m_conflicts.list(s, q); });
+  server.Get(R"(/v1/conflicts/([0-9a-fA-F-]{36})/history)",
+             route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
+               return m_conflicts.history(*s, req.matches[1]);
              }));
-  server.Post(R"(/v1/conflicts/([0-9a-fA-F-]{36})/resolve)",
-              route(true, true, [this](const Session* s, const Json& body, const httplib::Request& req) {
-                return m_service.resolve(*s, req.matches[1], body);
-              }));
-  server.Get("/v1/audit", route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
-               AuditFilter f;
-               if (req.has_param("from")) f.from = req.get_param_value("from");
-               if (req.has_param("to")) f.to = req.get_param_value("to");
-               if (req.has_param("kind")) f.kind = req.get_param_value("kind");
-               if (req.has_param("actor")) f.actor = req.get_param_value("actor");
-               if (req.has_param("conflict")) f.conflictId = req.get_param_value("conflict");
-               if (req.has_param("record")) f.recordUuid = req.get_param_value("record");
-               return m_service.auditEntries(*s, f);
+  post(R"(/v1/conflicts/([0-9a-fA-F-]{36})/resolve)",
+       [this](const Session& s, const std::string& id, const Json& b) { return m_conflicts.resolve(s, id, b); });
+  post(R"(/v1/conflicts/([0-9a-fA-F-]{36})/merge)",
+       [this](const Session& s, const std::string& id, const Json& b) { return m_conflicts.merge(s, id, b); });
+  get("/v1/reviews", [this](const Session& s, const QueryParams& q) { return m_reviews.list(s, q); });
+  server.Get(R"(/v1/households/([0-9a-fA-F-]{36})/review)",
+             route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
+               return m_reviews.get(*s, req.matches[1]);
              }));
+  post(R"(/v1/households/([0-9a-fA-F-]{36})/return)",
+       [this](const Session& s, const std::string& id, const Json& b) { return m_reviews.returnHousehold(s, id, b); });
+  post(R"(/v1/households/([0-9a-fA-F-]{36})/resubmit)",
+       [this](const Session& s, const std::string& id, const Json& b) { return m_reviews.resubmit(s, id, b); });
+  post(R"(/v1/households/([0-9a-fA-F-]{36})/approve)",
+       [this](const Session& s, const std::string& id, const Json& b) { return m_reviews.approve(s, id, b); });
+  get("/v1/dashboard", [this](const Session& s, const QueryParams& q) { return m_dashboard.figures(s, q); });
+  get("/v1/audit", [this](const Session& s, const QueryParams& q) { return m_audit.entries(s, q); });
+  get("/v1/audit/verify", [this](const Session& s, const QueryParams&) { return m_audit.verify(s); });
+  get("/v1/audit/export", [this](const Session& s, const QueryParams& q) { return m_audit.exportLog(s, q); });
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     const int status = res.status;

@@ -1,5 +1,9 @@
 #pragma once
 // The HTTP(S) face of the sync service: routes, authentication, body limits, JSON errors.
+#include "audit_service.h"
+#include "conflict_service.h"
+#include "dashboard.h"
+#include "review_service.h"
 #include "sync_service.h"
 
 #include <functional>
@@ -21,7 +25,7 @@ struct HttpOptions {
   int64_t tokenTtlMs = SyncService::kDefaultTokenTtlMs;
 };
 
-/// Binds routes to a SyncService and serves them until stop() is called.
+/// Binds routes to the services (sync, conflicts, reviews, dashboard, audit) and serves them until stop().
 class HttpApi {
  public:
   HttpApi(ServerState& state, HttpOptions options);
@@ -37,6 +41,10 @@ class HttpApi {
   ServerState& m_state;
   HttpOptions m_options;
   SyncService m_service;
+  ConflictService m_conflicts;
+  ReviewService m_reviews;
+  DashboardService m_dashboard;
+  AuditService m_audit;
   std::unique_ptr<httplib::Server> m_server;
 };
 

@@ -22,6 +22,7 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, change_id TEXT NOT NULL UNIQUE,"
       " record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, version TEXT NOT NULL,"
       " author TEXT NOT NULL, device TEXT NOT NULL, received_ms INTEGER NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS change_log_record ON change_log(record_uuid, field);"
       "CREATE TABLE IF NOT EXISTS person_ids(id_number TEXT NOT NULL, person_uuid TEXT PRIMARY KEY);"
       "CREATE INDEX IF NOT EXISTS person_ids_number ON person_ids(id_number);");
 }
@@ -142,6 +143,33 @@ int64_t RecordStore::lastSeq() const {
   auto st = m_db.cached("SELECT coalesce(max(seq), 0) FROM change_log");
   st.step();
   return st.int64(0);
+}
+
+std::optional<Value> RecordStore::valueAtVersion(const std::string& uuid, const std::string& field,
+                                                 const std::string& version) const {
+  auto st = m_db.cached("SELECT value FROM change_log WHERE record_uuid=? AND field=? AND version=? LIMIT 1");
+  st.bind(1, uuid).bind(2, field).bind(3, version);
+  if (!st.step()) return std::nullopt;
+  return Json::parse(st.text(0));
+}
+
+std::map<std::string, FieldSide> RecordStore::fields(const std::string& uuid) const {
+  auto st = m_db.cached(
+      "SELECT field, value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field<>'_deleted'");
+  st.bind(1, uuid);
+  std::map<std::string, FieldSide> out;
+  while (st.step())
+    out[st.text(0)] = FieldSide{Json::parse(st.text(1)), st.text(2), st.text(3), st.text(4), st.text(5)};
+  return out;
+}
+
+std::vector<std::string> RecordStore::liveChildren(const std::string& household, const std::string& type) const {
+  auto st = m_db.cached(
+      "SELECT uuid FROM records WHERE household_uuid=? AND type=? AND uuid<>household_uuid AND deleted=0 ORDER BY uuid");
+  st.bind(1, household).bind(2, type);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  return out;
 }
 
 Json RecordStore::snapshot(bool allGrids, const std::vector<std::string>& grids) const {

@@ -3,6 +3,7 @@
 #include "synccore/changeset.h"
 #include "synccore/sqlite.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,13 @@ class RecordStore {
   std::vector<synccore::PulledChange> changesAfter(int64_t after, size_t limit, bool allGrids,
                                                    const std::vector<std::string>& grids) const;
   int64_t lastSeq() const;
+  /// The value a field had at one version (from the change log), if that write is known.
+  std::optional<Value> valueAtVersion(const std::string& uuid, const std::string& field,
+                                      const std::string& version) const;
+  /// Every set field of a record (the "_deleted" tombstone excluded), by key.
+  std::map<std::string, FieldSide> fields(const std::string& uuid) const;
+  /// Live (not deleted) records of a type belonging to a household, in uuid order.
+  std::vector<std::string> liveChildren(const std::string& household, const std::string& type) const;
   /// Live fields of every record, for comparing devices with the server (tests, tools).
   Json snapshot(bool allGrids, const std::vector<std::string>& grids) const;
 

@@ -16,6 +16,7 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   m_audit = std::make_unique<AuditLog>(*m_db, *m_key);
   m_records = std::make_unique<RecordStore>(*m_db);
   m_conflicts = std::make_unique<ConflictStore>(*m_db, *m_audit);
+  m_reviews = std::make_unique<ReviewStore>(*m_db);
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS changesets(id TEXT PRIMARY KEY, user_name TEXT NOT NULL, digest TEXT NOT NULL,"
       " response TEXT NOT NULL, received_ms INTEGER NOT NULL);"

@@ -4,6 +4,7 @@
 #include "audit_log.h"
 #include "conflict_store.h"
 #include "record_store.h"
+#include "review_store.h"
 #include "signing_key.h"
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
@@ -15,7 +16,7 @@
 
 namespace syncserver {
 
-/// The opened server database: accounts, records, conflicts, audit log and the server's clock.
+/// The opened server database: accounts, records, conflicts, reviews, audit log and the server's clock.
 /// One connection, used under `mutex` by whoever serves a request.
 class ServerState {
  public:
@@ -30,6 +31,7 @@ class ServerState {
   AuditLog& audit() { return *m_audit; }
   RecordStore& records() { return *m_records; }
   ConflictStore& conflicts() { return *m_conflicts; }
+  ReviewStore& reviews() { return *m_reviews; }
   const SigningKey& signingKey() const { return *m_key; }
   /// A stamp for a decision made on the server (after every stamp the server has seen).
   synccore::Hlc tick();
@@ -50,6 +52,7 @@ class ServerState {
   std::unique_ptr<AuditLog> m_audit;
   std::unique_ptr<RecordStore> m_records;
   std::unique_ptr<ConflictStore> m_conflicts;
+  std::unique_ptr<ReviewStore> m_reviews;
   std::unique_ptr<synccore::HybridClock> m_clock;
 };
 

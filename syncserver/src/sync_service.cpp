@@ -23,17 +23,7 @@ Json rejection(const Change& c, const std::string& code, const std::string& en, 
 
 bool mayWriteRecords(const Session& s) { return s.user.role == Role::Worker || s.user.role == Role::Supervisor; }
 
-Reply forbidden() {
-  return Reply::error(403, "forbidden", "your role may not do this", "您的角色无权进行此操作");
-}
-
 }  // namespace
-
-Reply Reply::error(int status, const std::string& code, const std::string& en, const std::string& zh, Json extra) {
-  Json body{{"code", code}, {"message", en}, {"message_zh", zh}};
-  for (auto& [k, v] : extra.items()) body[k] = v;
-  return Reply{status, body};
-}
 
 /// Records created by the changeset being checked, before they exist in the store.
 struct SyncService::Pending {
@@ -283,83 +273,6 @@ Reply SyncService::pull(const Session& s, int64_t after, size_t limit) {
   Json list = Json::array();
   for (const auto& c : changes) list.push_back(c.toJson());
   return Reply{200, Json{{"changes", list}, {"next_after", next}, {"has_more", more}}};
-}
-
-Reply SyncService::listConflicts(const Session& s, ConflictFilter filter) {
-  if (s.user.role != Role::Supervisor && s.user.role != Role::Auditor && s.user.role != Role::Admin) return forbidden();
-  filter.allGrids = s.seesAllGrids();
-  filter.grids = s.user.grids;
-  Json list = Json::array();
-  for (const auto& c : m_state.conflicts().list(filter)) list.push_back(c.toJson());
-  return Reply{200, Json{{"conflicts", list}}};
-}
-
-Reply SyncService::resolve(const Session& s, const std::string& conflictId, const Json& body) {
-  if (s.user.role != Role::Supervisor) return forbidden();
-  if (!body.is_object()) return Reply::error(400, "bad_request", "the body must be a JSON object", "请求须为 JSON 对象");
-  for (const auto& [k, _] : body.items())
-    if (k != "take" && k != "value" && k != "reason")
-      return Reply::error(400, "unknown_field", "unknown field " + k, "未知字段 " + k);
-  if (!body.contains("reason") || !body["reason"].is_string() || body["reason"].get<std::string>().empty() ||
-      body["reason"].get<std::string>().size() > 2000)
-    return Reply::error(400, "reason_required", "a decision needs a reason (up to 2000 bytes)", "请填写处理理由");
-  const bool hasTake = body.contains("take"), hasValue = body.contains("value");
-  if (hasTake == hasValue || (hasTake && body["take"] != "server" && body["take"] != "incoming"))
-    return Reply::error(400, "bad_request", "give either take: \"server\"|\"incoming\" or value",
-                        "请选择采用服务器值、上报值,或填写合并后的值");
-  synccore::Transaction tx(m_state.db());
-  auto conflict = m_state.conflicts().get(conflictId);
-  if (!conflict || !s.mayAccessGrid(conflict->grid))
-    return Reply::error(404, "not_found", "no such conflict in your community", "找不到该冲突");
-  if (conflict->status != "open")
-    return Reply::error(409, "already_resolved", "this conflict was already decided", "该冲突已处理");
-  if (conflict->kind == "duplicate_person")
-    return Reply::error(422, "needs_merge", "duplicate persons are resolved by merging the two records",
-                        "重复人员须通过合并两条人员记录来处理");
-  auto info = m_state.records().record(conflict->recordUuid);
-  const std::string take = hasTake ? body["take"].get<std::string>() : "value";
-  Value finalValue;
-  std::vector<std::pair<std::string, Value>> writes;  // field changes the decision makes
-  if (conflict->kind == "concurrent_edit") {
-    finalValue = take == "server" ? conflict->serverSide.value("value", Json())
-                 : take == "incoming" ? conflict->incomingSide.value("value", Json())
-                                      : body["value"];
-    synccore::Validator validator(m_state.definition(), synccore::CivilDate::today());
-    auto failures = validator.checkValue(conflict->recordType, conflict->recordUuid, conflict->field, finalValue);
-    if (!failures.empty())
-      return Reply::error(422, "invalid_value", failures[0].messageEn, failures[0].messageZh);
-    auto current = m_state.records().field(conflict->recordUuid, conflict->field);
-    if (!current || current->value != finalValue) writes.emplace_back(conflict->field, finalValue);
-  } else if (conflict->kind == "edit_vs_delete" || conflict->kind == "delete_vs_edit") {
-    if (hasValue) return Reply::error(400, "bad_request", "choose take: server or incoming", "请选择保留或删除");
-    const bool restore = (conflict->kind == "edit_vs_delete") == (take == "incoming");
-    finalValue = restore ? Json("restored") : Json("deleted");
-    if (restore && info->deleted) {
-      writes.emplace_back(kDeletedField, false);
-      if (conflict->kind == "edit_vs_delete") writes.emplace_back(conflict->field, conflict->incomingSide["value"]);
-    } else if (!restore && !info->deleted) {
-      writes.emplace_back(kDeletedField, true);
-    }
-  }
-  Json changes = Json::array();
-  for (const auto& [field, value] : writes) {
-    FieldSide side{value, m_state.tick().toString(), s.user.name, "server", synccore::newUuid()};
-    m_state.records().apply(*info, field, side);
-    info = m_state.records().record(conflict->recordUuid);
-    changes.push_back(Json{{"field", field}, {"value", value}, {"version", side.version}, {"change_id", side.changeId}});
-  }
-  Json decision{{"by", s.user.name}, {"at", utcNowIso()}, {"reason", body["reason"]}, {"take", take},
-                {"final_value", finalValue}, {"changes", changes}};
-  m_state.conflicts().decide(conflictId, decision, s.user.name);
-  tx.commit();
-  return Reply{200, Json{{"conflict", m_state.conflicts().get(conflictId)->toJson()}}};
-}
-
-Reply SyncService::auditEntries(const Session& s, const AuditFilter& filter) {
-  if (s.user.role != Role::Auditor && s.user.role != Role::Admin && s.user.role != Role::Supervisor) return forbidden();
-  Json list = Json::array();
-  for (const auto& e : m_state.audit().entries(filter)) list.push_back(e.toJson());
-  return Reply{200, Json{{"entries", list}, {"verification", m_state.audit().verify().toJson()}}};
 }
 
 Reply SyncService::snapshot(const Session& s) {

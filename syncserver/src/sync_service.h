@@ -1,19 +1,13 @@
 #pragma once
-// The sync protocol's operations (sign-in, push, pull, conflicts, resolve, audit), independent of HTTP.
+// The sync protocol's operations (sign-in, push, pull, snapshot), independent of HTTP. Audit: audit_service.h;
+// conflicts: conflict_service.h; reviews: review_service.h; dashboards: dashboard.h.
 #include "accounts.h"
+#include "reply.h"
 #include "server_state.h"
 
 #include <string>
 
 namespace syncserver {
-
-/// A reply: HTTP status and JSON body. Errors have {code, message, message_zh}.
-struct Reply {
-  int status = 200;
-  Json body;
-  static Reply error(int status, const std::string& code, const std::string& messageEn,
-                     const std::string& messageZh, Json extra = Json::object());
-};
 
 /// Implements protocol v1 (docs/sync-protocol.md) on the server state. Not thread-safe: callers
 /// hold state.mutex().
@@ -29,9 +23,6 @@ class SyncService {
   std::optional<Session> authenticate(const std::string& token);
   Reply push(const Session& session, const Json& body);
   Reply pull(const Session& session, int64_t after, size_t limit);
-  Reply listConflicts(const Session& session, ConflictFilter filter);
-  Reply resolve(const Session& session, const std::string& conflictId, const Json& body);
-  Reply auditEntries(const Session& session, const AuditFilter& filter);
   Reply snapshot(const Session& session);
 
  private:

@@ -93,6 +93,22 @@ struct SyncNotice {
   Json toJson() const;
 };
 
+/// A supervisor's review of a household as the server last reported it (docs/sync-protocol.md,
+/// "Return to worker"): "returned" with comments on fields, "resubmitted" or "approved".
+struct ReviewState {
+  std::string household;
+  std::string grid;
+  std::string state;                 // returned, resubmitted, approved
+  Json comments = Json::array();     // [{record, field, comment}]
+  std::string worker;                // the worker it was returned to
+  std::string updatedBy, updatedAt, note;
+  int64_t seq = 0;                   // the server's review sequence number
+  bool resubmitPending = false;      // resubmitted on this tablet; sent on the next sync
+  std::string resubmitNote;
+  Json toJson() const;
+  static ReviewState fromJson(const Json& j);  // the server's form; throws Json exceptions
+};
+
 /// One line of the household list.
 struct HouseholdSummary {
   std::string uuid;
@@ -106,6 +122,7 @@ struct HouseholdSummary {
   std::string nextVisitDue;        // the newest visit's "next visit due" date, if it gave one
   int64_t pendingChanges = 0;      // outbox entries of the household, its members and visits
   int64_t notices = 0;             // conflicts and refusals reported by the server for them
+  std::string reviewState;         // returned, resubmitted, approved; empty when never reviewed
   Json toJson() const;
 };
 
@@ -151,6 +168,20 @@ class DeviceStore {
   std::vector<SyncNotice> notices() const;
   /// The worker has read a notice and dealt with it; it leaves the list. False when unknown.
   bool dismissNotice(int64_t id);
+  // --- supervisor reviews (return to worker) ---
+  /// Every household review the server reported, returned ones first.
+  std::vector<ReviewState> reviews() const;
+  std::optional<ReviewState> review(const std::string& householdUuid) const;
+  /// Stores one page of reviews from the server and advances the review cursor in one transaction.
+  size_t applyReviews(const std::vector<ReviewState>& reviews, int64_t nextCursor);
+  int64_t reviewCursor() const;
+  /// The worker has fixed a returned household: marks it for resubmission on the next sync.
+  /// False (nothing written) when the household is not returned.
+  bool requestResubmit(const std::string& householdUuid, const std::string& note = {});
+  /// Households marked for resubmission, waiting to be sent.
+  std::vector<ReviewState> pendingResubmits() const;
+  /// The server answered a resubmission: its review state replaces the local one.
+  void resubmitSent(const ReviewState& serverState);
   /// Live records as {uuid: {type, deleted, fields}} (comparable with the server's snapshot).
   Json snapshot() const;
   /// A setting kept in the file (server address, user); secrets are sealed with the device key.

@@ -78,6 +78,8 @@ class HttpClient {
   HttpResult postJson(const std::string& path, const Json& body);
   /// GETs path with query values URL-encoded. Never throws for network or server failures.
   HttpResult get(const std::string& path, const std::map<std::string, std::string>& query = {});
+  /// GETs a file (CSV, XLSX, ...): a 2xx body need not be JSON; `body` holds its bytes.
+  HttpResult download(const std::string& path, const std::map<std::string, std::string>& query = {});
 
   /// Bytes sent and received on the wire (after compression, headers excluded) since construction.
   uint64_t bytesSent() const { return m_bytesSent; }
@@ -87,7 +89,8 @@ class HttpClient {
 
  private:
   struct Handle;
-  HttpResult perform(const std::string& url, const std::string* postBody);
+  HttpResult perform(const std::string& url, const std::string* postBody, bool expectJson = true);
+  std::string urlFor(const std::string& path, const std::map<std::string, std::string>& query) const;
 
   std::string m_baseUrl;
   HttpOptions m_options;

@@ -1,5 +1,5 @@
 #pragma once
-// The device side of sync: sign in, push the outbox, pull the worker's grids, with retries.
+// The device side of sync: sign in, push the outbox, pull the worker's grids and review states, with retries.
 #include "synccore/device_store.h"
 #include "synccore/http_client.h"
 
@@ -13,6 +13,8 @@ struct SyncSummary {
   bool ok = true;
   size_t pushed = 0, applied = 0, duplicate = 0, conflicts = 0, rejected = 0, pulled = 0;
   int attempts = 0;           // requests sent, retries included
+  size_t resubmitted = 0;     // returned households sent back to the supervisor
+  size_t reviews = 0;         // review states received (returned, resubmitted, approved)
   std::string errorCode;      // e.g. unreachable, token_invalid, server_error
   std::string messageZh, messageEn;
   Json toJson() const;
@@ -35,13 +37,16 @@ class SyncClient {
 
   /// Signs in and keeps the token (sealed) in the device file; sets the device's author.
   SyncSummary login(const std::string& user, const std::string& password);
-  /// Pushes the whole outbox in batches, then pulls until the server has nothing more.
+  /// Pushes the whole outbox in batches, sends resubmitted households, then pulls changes and
+  /// review states until the server has nothing more.
   SyncSummary sync(const SyncProgress& progress = {});
 
  private:
   HttpResult send(const std::function<HttpResult()>& request, SyncSummary& summary);
   bool push(SyncSummary& summary, const SyncProgress& progress);
   bool pull(SyncSummary& summary, const SyncProgress& progress);
+  bool sendResubmits(SyncSummary& summary);
+  bool pullReviews(SyncSummary& summary);
   void fail(SyncSummary& summary, const HttpResult& result);
   DeviceStore& m_store;
   HttpClient& m_http;

@@ -1,0 +1,44 @@
+#pragma once
+// The supervisor's conflict inbox: list with filters, one conflict's history, decide, merge duplicates.
+#include "accounts.h"
+#include "reply.h"
+#include "server_state.h"
+
+#include <map>
+#include <string>
+#include <variant>
+
+namespace syncserver {
+
+/// Query parameters of a GET request (name -> value).
+using QueryParams = std::map<std::string, std::string>;
+
+/// Implements the conflict endpoints of docs/sync-protocol.md ("Conflicts"). Every rule about who
+/// may do what is checked here, not in the app. Not thread-safe: callers hold state.mutex().
+class ConflictService {
+ public:
+  explicit ConflictService(ServerState& state) : m_state(state) {}
+
+  /// GET /v1/conflicts: filters status, grid, household, record, field, kind, older_than_days.
+  Reply list(const Session& session, const QueryParams& query);
+  /// GET /v1/conflicts/<id>/history: the conflict and every audit entry about it.
+  Reply history(const Session& session, const std::string& conflictId);
+  /// POST /v1/conflicts/<id>/resolve: take a side, a merged value, restore or confirm a delete.
+  Reply resolve(const Session& session, const std::string& conflictId, const Json& body);
+  /// POST /v1/conflicts/<id>/merge: merges two person records with one ID number into one.
+  Reply merge(const Session& session, const std::string& conflictId, const Json& body);
+
+ private:
+  /// The conflict as the inbox shows it: stored JSON plus base value, times and age.
+  Json view(const Conflict& conflict) const;
+  /// An open conflict the supervisor may decide, or the refusal.
+  std::variant<Conflict, Reply> decidable(const Session& session, const std::string& conflictId);
+  /// Writes one field as a server change (a new HLC stamp, device "server"); returns its summary.
+  Json write(const std::string& actor, const RecordInfo& record, const std::string& field, const Value& value);
+  /// Copies a record's fields into a new record under another household; returns the new uuid.
+  std::string copyInto(const std::string& actor, const std::string& uuid, const RecordInfo& household,
+                       const std::map<std::string, Value>& overrides, Json& changes);
+  ServerState& m_state;
+};
+
+}  // namespace syncserver

@@ -1,0 +1,71 @@
+// Qt Quick Test runner for tests/qml: builds a temporary tablet (device store, Session, Sync)
+// with known households before any QML engine exists, and publishes their ids as TestData.
+#include "../qt/app_fixture.h"
+#include "language.h"
+
+#include <QQmlEngine>
+#include <QQuickStyle>
+#include <QStandardPaths>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtQuickTest>
+
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
+Q_IMPORT_QML_PLUGIN(Anju_UiPlugin)
+
+/// What the QML tests may rely on: the seeded households (see applicationAvailable).
+class TestData : public QObject {
+  Q_OBJECT
+  Q_PROPERTY(QString headHousehold MEMBER m_headHousehold CONSTANT)
+  Q_PROPERTY(QString liIdNumber MEMBER m_liIdNumber CONSTANT)
+
+ public:
+  QString m_headHousehold, m_liIdNumber;
+};
+
+/// Called by Qt Quick Test around the QML engines it creates (one per tst_*.qml file).
+class Setup : public QObject {
+  Q_OBJECT
+
+ public slots:
+  void applicationAvailable() {
+    QStandardPaths::setTestModeEnabled(true);
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+    anju::Language::instance()->setCode(QStringLiteral("zh_CN"));
+    m_tablet = std::make_unique<apptest::TempTablet>();
+    seed();
+    qmlRegisterSingletonInstance("AnjuTest", 1, 0, "TestData", &m_data);
+  }
+  void qmlEngineAvailable(QQmlEngine* engine) { engine->addImportPath(QStringLiteral("qrc:/qt/qml")); }
+  void cleanupTestCase() { m_tablet.reset(); }
+
+ private:
+  /// Five households in grid G01 (as in tst_household_list.cpp): visited this month, monitored
+  /// and due, monitored and visited, overdue, and one with a refused change.
+  void seed() {
+    auto& t = *m_tablet;
+    const std::string today = QDate::currentDate().toString(Qt::ISODate).toStdString();
+    const std::string ma = t.addHousehold("马文明", "玉泉家园1号楼101");
+    t.addPerson(ma, {{"name", "马文明"}, {"relation", "head"}, {"id_number", apptest::idNumber("19700101", "011")}});
+    t.addVisit(ma, today);
+    const std::string liId = apptest::idNumber("19801212", "021");
+    const std::string li = t.addHousehold("李四", "玉泉家园2号楼202", "unstable");
+    t.addPerson(li, {{"name", "李四"}, {"relation", "head"}, {"id_number", liId}});
+    const std::string zhao = t.addHousehold("赵六", "金凤小区5号", "marginal");
+    t.addVisit(zhao, today);
+    const std::string sun = t.addHousehold("孙七", "金凤小区8号");
+    t.addVisit(sun, apptest::monthsAgo(12), apptest::monthsAgo(11));
+    const std::string zhou = t.addHousehold("周八", "金凤小区9号");
+    t.refuse(zhou, "address", "该网格不属于你");
+    m_data.m_headHousehold = QString::fromStdString(ma);
+    m_data.m_liIdNumber = QString::fromStdString(liId);
+  }
+
+  std::unique_ptr<apptest::TempTablet> m_tablet;
+  TestData m_data;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(anju_qml, Setup)
+
+#include "qml_test_main.moc"

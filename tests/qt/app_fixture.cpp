@@ -1,0 +1,113 @@
+#include "app_fixture.h"
+
+#include "synccore/id_number.h"
+#include "synccore/password_hash.h"
+
+#include <QDate>
+
+#include <stdexcept>
+
+namespace apptest {
+
+std::string idNumber(const std::string& birth, const std::string& seq) {
+  const std::string first17 = "640121" + birth + seq;
+  return first17 + synccore::idNumberCheckDigit(first17);
+}
+
+std::string badIdNumber(const std::string& birth, const std::string& seq) {
+  std::string id = idNumber(birth, seq);
+  id.back() = id.back() == '1' ? '2' : '1';
+  return id;
+}
+
+std::string monthsAgo(int months) {
+  return QDate::currentDate().addMonths(-months).toString(Qt::ISODate).toStdString();
+}
+
+TempTablet::TempTablet() : TempTablet(Options{}) {}
+
+TempTablet::TempTablet(Options options) : m_options(std::move(options)) {
+  if (!m_dir.isValid()) throw std::runtime_error("no temporary directory");
+  if (m_options.signedIn) {
+    // What an earlier online sign-in leaves in the device file.
+    synccore::DeviceStore store(dbPath().toStdString());
+    store.setSetting("token", "test-token", true);
+    store.setSetting("user", m_options.user.toStdString());
+    store.setSetting("role", "worker");
+    store.setSetting("grids", R"(["G01"])");
+    store.setSetting("server_url", m_options.server.toStdString());
+    store.setSetting("unlock_verifier", synccore::hashPassword(m_options.password.toStdString()), true);
+    store.setAuthor(m_options.user.toStdString());
+  }
+  open();
+}
+
+TempTablet::~TempTablet() {
+  m_sync.reset();
+  m_session.reset();
+}
+
+void TempTablet::open() {
+  m_session = std::make_unique<anju::Session>(dbPath(), m_options.server);
+  m_sync = std::make_unique<anju::SyncController>(*m_session);
+  if (m_options.signedIn && m_options.unlock && !m_session->unlock(m_options.password))
+    throw std::runtime_error("the test tablet does not unlock");
+}
+
+void TempTablet::restart() {
+  m_sync.reset();
+  m_session.reset();
+  m_session = std::make_unique<anju::Session>(dbPath(), m_options.server);
+  m_sync = std::make_unique<anju::SyncController>(*m_session);
+}
+
+std::vector<std::string> TempTablet::save(const std::vector<synccore::RecordWrite>& writes) {
+  const auto result = store().save(writes);
+  if (!result.ok()) throw std::runtime_error("fixture save failed: " + result.failures.front().describe());
+  m_session->notifyDataChanged();
+  return result.uuids;
+}
+
+std::string TempTablet::addHousehold(const std::string& head, const std::string& address,
+                                     const std::string& monitoring, synccore::RecordValues extra) {
+  synccore::RecordValues values{{"grid", "G01"},
+                                {"address", address},
+                                {"head_name", head},
+                                {"residence_status", "resident"},
+                                {"monitoring_category", monitoring}};
+  for (auto& [k, v] : extra) values[k] = v;
+  return save({{"household", "", "", values, false, false}}).front();
+}
+
+std::string TempTablet::addPerson(const std::string& household, synccore::RecordValues values) {
+  return addPeople(household, {std::move(values)}).front();
+}
+
+std::vector<std::string> TempTablet::addPeople(const std::string& household,
+                                               std::vector<synccore::RecordValues> people) {
+  std::vector<synccore::RecordWrite> writes;
+  for (auto& values : people) {
+    synccore::fillFromIdNumber(values, synccore::CivilDate::today());
+    writes.push_back({"person", "", household, values, false, false});
+  }
+  return save(writes);
+}
+
+std::string TempTablet::addVisit(const std::string& household, const std::string& date, const std::string& nextDue) {
+  synccore::RecordValues values{{"visit_date", date}, {"kind", "revisit"}, {"notes", "入户走访"}};
+  if (!nextDue.empty()) values["next_visit_due"] = nextDue;
+  return save({{"visit", "", household, values, false, false}}).front();
+}
+
+void TempTablet::refuse(const std::string& uuid, const std::string& field, const std::string& message) {
+  for (const auto& e : store().outbox())
+    if (e.recordUuid == uuid && e.field == field) {
+      store().rejectChanges(synccore::Json::array(
+          {{{"change_id", e.changeId}, {"code", "forbidden"}, {"message_zh", message}, {"message", message}}}));
+      m_session->notifyDataChanged();
+      return;
+    }
+  throw std::runtime_error("no outbox entry for " + uuid + "." + field);
+}
+
+}  // namespace apptest
