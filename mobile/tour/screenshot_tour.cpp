@@ -126,7 +126,16 @@ int main(int argc, char* argv[]) {
     QObject* chart = nullptr;
     if (!tour.waitFor([&] { return (chart = tour.find("dashboardChart")) != nullptr; })) return fail("no dashboard");
     tour.settle(1500);
-    return tour.shoot("12-dashboard") ? 0 : 1;
+    if (!tour.shoot("12-dashboard")) return 1;
+    // A household file as the supervisor sees it: return it to the worker with a comment, or approve.
+    QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 0);
+    const auto list = session.store().listHouseholds();
+    if (list.empty()) return fail("the supervisor has no households");
+    QMetaObject::invokeMethod(tour.find("workspace"), "openHousehold",
+                              Q_ARG(QVariant, QString::fromStdString(list.front().uuid)));
+    tour.settle(800);
+    QQmlProperty::write(tour.find("commentText"), "text", QStringLiteral("门牌号与实际不符,请核实"));
+    return tour.shoot("13-supervisor-review") ? 0 : 1;
   }
   if (mode == QLatin1String("auditor")) {
     QObject* auditList = tour.find("auditList");

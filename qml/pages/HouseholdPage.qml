@@ -73,6 +73,12 @@ Page {
                 color: file.reviewState === "approved" ? Theme.success : Theme.secondaryText
                 Layout.leftMargin: Theme.gap
             }
+            SupervisorReviewPanel {
+                household: file.uuid
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.gap
+                Layout.rightMargin: Theme.gap
+            }
             Repeater {
                 model: file.notices
                 delegate: NoticeCard {
