@@ -760,6 +760,57 @@
     </message>
 </context>
 <context>
+    <name>SupervisorReviewPanel</name>
+    <message>
+        <source>已退回,等待网格员修改</source>
+        <translation>Returned, waiting for the grid worker&apos;s fixes</translation>
+    </message>
+    <message>
+        <source>网格员已重新提交,待审核</source>
+        <translation>Resubmitted by the grid worker, waiting for review</translation>
+    </message>
+    <message>
+        <source>已审核通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>尚未审核</source>
+        <translation>Not reviewed yet</translation>
+    </message>
+    <message>
+        <source>社区审核</source>
+        <translation>Community review</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3 %4</source>
+        <translation>%1 %2 %3 %4</translation>
+    </message>
+    <message>
+        <source>• 「%1」:%2</source>
+        <translation>• “%1”: %2</translation>
+    </message>
+    <message>
+        <source>修改意见,如 门牌号与实际不符</source>
+        <translation>What to fix, e.g. the door number does not match</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>说明(可选)</source>
+        <translation>Note (optional)</translation>
+    </message>
+    <message>
+        <source>退回给网格员</source>
+        <translation>Return to the grid worker</translation>
+    </message>
+</context>
+<context>
     <name>SyncStatusBar</name>
     <message>
         <source>安居</source>
@@ -988,6 +1039,21 @@
     <message>
         <source>还有问题需要修改,已在题目下方标出</source>
         <translation>Some answers need fixing; see the notes under the questions</translation>
+    </message>
+</context>
+<context>
+    <name>anju::ReviewController</name>
+    <message>
+        <source>请至少写一条修改意见</source>
+        <translation>Write at least one comment on what to fix</translation>
+    </message>
+    <message>
+        <source>已退回给网格员,对方同步后会看到意见</source>
+        <translation>Returned to the grid worker, who will see your comments after the next sync</translation>
+    </message>
+    <message>
+        <source>已审核通过</source>
+        <translation>Approved</translation>
     </message>
 </context>
 <context>
