@@ -1,5 +1,6 @@
 #include "demo_community.h"
 
+#include "demo_vocabulary.h"
 #include "synccore/derived_figures.h"
 #include "synccore/id_number.h"
 #include "synccore/random_id.h"
@@ -21,6 +22,8 @@ using synccore::Value;
 
 namespace {
 
+using namespace demo;
+
 // ---------------------------------------------------------------------------------------------
 // Randomness and dates
 
@@ -39,11 +42,12 @@ class DemoRandom {
   int between(int lo, int hi) { return hi <= lo ? lo : lo + static_cast<int>(below(static_cast<uint64_t>(hi - lo) + 1)); }
   double unit() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }
   bool chance(double p) { return unit() < p; }
+  /// A copy of one of the items (callers often pass a braced temporary list).
   template <class T>
-  const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
-  /// One of the items, with the given weights.
+  T pick(const std::vector<T>& items) { return items[below(items.size())]; }
+  /// A copy of one of the items, with the given weights.
   template <class T>
-  const T& weighted(const std::vector<std::pair<T, double>>& items) {
+  T weighted(const Weighted<T>& items) {
     double total = 0;
     for (const auto& [_, w] : items) total += w;
     double x = unit() * total;
@@ -75,144 +79,6 @@ int daysBetween(const CivilDate& from, const CivilDate& to) { return (toDays(to)
 double roundTo(double value, double step) { return std::round(value / step) * step; }
 
 // ---------------------------------------------------------------------------------------------
-// The community: grids, places of origin, names (玉泉营农场社区, 永宁县李俊镇; seed 000)
-
-enum class Site { Estate, Town, Team };
-
-/// One grid of the community and how its households tend to live.
-struct GridProfile {
-  const char* code;
-  Site site;
-  const char* place;   // estate name, street of the farm headquarters, or production team
-  int weight;          // share of the community's households
-  double employment;   // chance that a full labourer works
-  double steady;       // chance that a job lasts six months or more this year
-  double monitored;    // share of monitored households
-  double overdue;      // share of monitored households not yet revisited this month
-};
-
-const std::vector<GridProfile> kGrids = {
-    // code  site          place            weight employment steady monitored overdue
-    {"G01", Site::Estate, "玉泉家园一区", 150, 0.98, 0.92, 0.06, 0.0},
-    {"G02", Site::Estate, "玉泉家园一区", 148, 0.95, 0.88, 0.07, 0.1},
-    {"G03", Site::Estate, "玉泉家园一区", 152, 0.90, 0.85, 0.08, 0.5},
-    {"G04", Site::Estate, "玉泉家园二区", 155, 0.97, 0.92, 0.06, 0.0},
-    {"G05", Site::Estate, "玉泉家园二区", 150, 0.90, 0.85, 0.09, 0.2},
-    {"G06", Site::Town, "玉泉营大街", 160, 0.80, 0.80, 0.08, 0.6},
-    {"G07", Site::Town, "育才路", 158, 0.75, 0.75, 0.09, 0.1},
-    {"G08", Site::Team, "一队", 140, 0.60, 0.70, 0.10, 0.0},
-    {"G09", Site::Team, "二队", 145, 0.55, 0.62, 0.11, 0.3},
-    {"G10", Site::Team, "三队", 150, 0.45, 0.55, 0.12, 0.5},
-    {"G11", Site::Team, "四队", 142, 0.62, 0.70, 0.10, 0.0},
-    {"G12", Site::Team, "五队", 150, 0.42, 0.50, 0.13, 0.2}};
-
-/// A county people moved from, with its administrative code and share of Hui families.
-struct Origin {
-  std::string prefix;  // 固原市西吉县
-  std::string region;  // 640422
-  double hui;
-  std::vector<std::string> towns;
-};
-
-const std::vector<std::pair<Origin, double>> kNingxiaOrigins = {
-    {{"固原市西吉县", "640422", 0.65,
-      {"将台乡", "兴隆镇", "平峰镇", "新营乡", "红耀乡", "田坪乡", "马建乡", "震湖乡", "硝河乡", "偏城乡", "沙沟乡", "火石寨乡"}},
-     0.33},
-    {{"固原市原州区", "640402", 0.45, {"三营镇", "开城镇", "张易镇", "彭堡镇", "头营镇", "黄铎堡镇", "官厅镇", "炭山乡", "寨科乡"}},
-     0.14},
-    {{"固原市隆德县", "640423", 0.1, {"沙塘镇", "联财镇", "陈靳乡", "好水乡", "观庄乡", "杨河乡", "神林乡", "山河乡", "温堡乡"}},
-     0.10},
-    {{"固原市泾源县", "640424", 0.8, {"香水镇", "泾河源镇", "六盘山镇", "新民乡", "兴盛乡", "黄花乡", "大湾乡"}}, 0.11},
-    {{"固原市彭阳县", "640425", 0.35, {"王洼镇", "古城镇", "红河镇", "新集乡", "城阳乡", "冯庄乡", "小岔乡", "孟塬乡", "交岔乡"}},
-     0.12},
-    {{"吴忠市同心县", "640324", 0.85, {"豫海镇", "河西镇", "韦州镇", "下马关镇", "预旺镇", "王团镇", "丁塘镇", "马高庄乡"}}, 0.15},
-    {{"吴忠市盐池县", "640323", 0.05, {"花马池镇", "大水坑镇", "惠安堡镇", "麻黄山乡"}}, 0.05}};
-
-const std::vector<std::pair<Origin, double>> kOutsideOrigins = {
-    {{"甘肃省白银市会宁县", "620422", 0.05, {"郭城驿镇", "河畔镇", "头寨子镇", "太平店镇"}}, 0.5},
-    {{"甘肃省白银市靖远县", "620421", 0.05, {"北湾镇", "东湾镇", "乌兰镇", "刘川镇"}}, 0.3},
-    {{"甘肃省定西市通渭县", "621121", 0.05, {"平襄镇", "马营镇", "华家岭镇"}}, 0.2}};
-
-const std::string kBornHereRegion = "640121";  // 永宁县
-
-const std::vector<std::string> kVillages = {"红庄村", "张湾村", "马莲村", "李岔村", "杨河村", "沙岗村", "石窑村", "后川村",
-                                            "新庄村", "大坪村", "堡子村", "王沟村", "阳洼村", "团结村", "庙湾村", "马家河村"};
-
-const std::vector<std::pair<std::string, double>> kHuiSurnames = {
-    {"马", 30}, {"杨", 6}, {"海", 5}, {"李", 5}, {"王", 5}, {"田", 4}, {"张", 4}, {"撒", 3}, {"丁", 3}, {"何", 2}, {"金", 2},
-    {"穆", 2},  {"虎", 2}, {"苏", 2}, {"白", 2}, {"冶", 1}, {"哈", 1}, {"纳", 1}, {"锁", 1}, {"拓", 1}, {"黑", 1}, {"兰", 1}};
-const std::vector<std::pair<std::string, double>> kHanSurnames = {
-    {"王", 10}, {"李", 10}, {"张", 8}, {"刘", 6}, {"杨", 6}, {"陈", 4}, {"赵", 4}, {"马", 4}, {"何", 3}, {"郭", 3}, {"田", 3},
-    {"罗", 2},  {"景", 2},  {"柳", 2}, {"贾", 2}, {"任", 2}, {"韩", 2}, {"孙", 2}, {"周", 2}, {"吴", 2}, {"高", 2}, {"董", 2},
-    {"冯", 2},  {"秦", 1},  {"虎", 1}};
-
-/// Characters for given names, by sex and the decade people were born in.
-struct NamePool {
-  std::vector<std::string> first, second;
-};
-const NamePool kMaleOld{{"占", "福", "国", "志", "永", "有", "文", "建", "生", "玉", "维", "正", "学", "金", "长"},
-                        {"福", "贵", "成", "海", "忠", "山", "林", "明", "祥", "俊", "仁", "义", "财", "录", "虎", "宝", "全", "元", "才"}};
-const NamePool kMaleMid{{"建", "志", "国", "小", "海", "文", "玉", "少", "学", "永", "俊", "红", "新", "自", "成"},
-                        {"军", "强", "平", "勇", "刚", "龙", "武", "兵", "斌", "华", "伟", "明", "东", "峰", "林", "鹏", "福", "荣"}};
-const NamePool kMaleYoung{{"浩", "宇", "子", "俊", "晨", "嘉", "梓", "文", "博", "一", "家", "泽", "思", "雨", "天"},
-                          {"轩", "宇", "豪", "杰", "然", "博", "睿", "航", "辰", "涛", "阳", "凯", "鑫", "瑞", "旭", "恒", "诚"}};
-const NamePool kFemaleOld{{"秀", "桂", "玉", "凤", "兰", "金", "淑", "彩", "富", "梅", "海"},
-                          {"兰", "英", "花", "梅", "珍", "芳", "琴", "莲", "香", "萍", "霞", "叶"}};
-const NamePool kFemaleMid{{"丽", "红", "小", "海", "春", "晓", "燕", "艳", "金", "玉", "彩"},
-                          {"霞", "梅", "燕", "芳", "娟", "丽", "琴", "红", "萍", "花", "英", "蓉", "娥"}};
-const NamePool kFemaleYoung{{"欣", "子", "雨", "梓", "思", "佳", "诗", "一", "若", "可", "语", "紫", "梦"},
-                            {"怡", "涵", "萱", "彤", "琪", "悦", "雯", "瑶", "菲", "妍", "婷", "茹", "洁"}};
-
-/// Where employed people work, by employment status, with a monthly wage range (yuan).
-struct Job {
-  std::vector<std::string> employers;
-  int minWage, maxWage;
-};
-const std::map<std::string, Job> kJobs = {
-    {"local", {{"玉泉营农场葡萄酒庄(葡萄种植)", "李俊镇扶贫车间", "玉泉营社区物业公司", "玉泉营农贸市场", "闽宁镇葡萄酒庄"}, 2600, 3800}},
-    {"county", {{"永宁县望远工业园区食品厂", "永宁县建筑工地", "永宁县物流公司", "闽宁镇光伏电站运维"}, 3000, 4500}},
-    {"outside_county", {{"银川市建筑工地", "银川市酒店(服务员)", "银川市快递公司", "吴忠市枸杞加工厂", "石嘴山市工业园区"}, 3500, 5500}},
-    {"outside_province", {{"福建省晋江市鞋厂", "福建省泉州市服装厂", "内蒙古乌海市建筑工地", "新疆昌吉州工业园区"}, 4500, 7500}},
-    {"public_welfare", {{"社区保洁(公益性岗位)", "村道护路员(公益性岗位)", "社区网格协管员(公益性岗位)", "护林员(公益性岗位)"}, 1500, 2200}},
-    {"self_employed", {{"个体:清真餐馆", "个体:小卖部", "个体:牛羊养殖", "个体:农用车运输", "个体:理发店"}, 2500, 6000}},
-    {"flexible", {{"打零工(建筑)", "葡萄园季节工", "外卖配送", "家政保洁(零工)"}, 1500, 3200}}};
-
-const std::vector<std::string> kChronic = {"高血压", "糖尿病", "慢性支气管炎", "风湿性关节炎", "冠心病", "慢性胃炎", "腰椎间盘突出"};
-const std::vector<std::string> kSerious = {"脑梗死后遗症", "尿毒症(血液透析)", "恶性肿瘤(术后)", "肝硬化", "慢性心力衰竭"};
-const std::map<std::string, std::string> kDisabilityText = {
-    {"visual", "视力残疾"}, {"hearing", "听力残疾"},     {"speech", "言语残疾"}, {"physical", "肢体残疾"},
-    {"intellectual", "智力残疾"}, {"mental", "精神残疾"}, {"multiple", "多重残疾"}};
-const std::vector<std::string> kSkills = {"瓦工", "电焊", "驾驶(C1驾照)", "厨师", "缝纫", "家政服务", "葡萄修剪",
-                                          "果树嫁接", "牛羊养殖", "挖掘机操作", "电工", "月嫂"};
-const std::vector<std::string> kTrainings = {"construction", "electrical_welding", "driving", "machinery_repair",
-                                             "cooking", "housekeeping", "elderly_care", "sewing", "beauty",
-                                             "ecommerce", "farming"};
-const std::vector<std::string> kPhonePrefixes = {"139", "138", "137", "135", "150", "151", "152", "158", "159", "182",
-                                                 "187", "188", "177", "180", "189", "133", "153", "199", "191", "173"};
-
-const std::vector<std::string> kRegistrationNotes = {"首次入户摸排,建立一户一档", "入户摸排,核实家庭成员和身份证信息",
-                                                     "入户摸排,登记就业和收入情况"};
-const std::vector<std::string> kMonitoredNotes = {
-    "回访,了解家庭收支和就业情况,暂无返贫风险", "回访,核实帮扶措施落实情况", "回访,病人病情稳定,医疗费用已按政策报销",
-    "回访,公益性岗位工资按月发放", "回访,子女在校就读正常,教育资助已到位"};
-const std::vector<std::string> kRevisitNotes = {"回访,家庭情况无变化", "回访,了解务工情况", "回访,宣传医保、养老保险缴费政策",
-                                                "回访,宣传就业技能培训报名", "回访,核实家庭成员信息"};
-const std::vector<std::pair<std::string, std::string>> kProblems = {
-    {"反映冬季暖气不热", "已报物业公司检修"},
-    {"希望安排公益性岗位", "已登记需求,报镇劳动保障所"},
-    {"咨询子女上学资助政策", "已告知申请流程和所需材料"},
-    {"房屋屋顶漏水", "已联系社区协调维修"},
-    {"申请临时救助", "已上报镇民政办审核"},
-    {"咨询养老保险补缴", "已告知到社区便民服务站办理"},
-    {"希望参加电焊技能培训", "已推荐报名县人社局培训班"}};
-
-const std::map<std::string, std::string> kMeasureText = {
-    {"industry", "落实产业奖补"},     {"employment", "推荐稳定就业岗位"}, {"public_welfare_post", "安排公益性岗位"},
-    {"training", "组织技能培训"},     {"education", "落实教育资助"},     {"medical", "落实医疗救助和大病保险报销"},
-    {"dibao", "纳入低保"},            {"temporary_relief", "发放临时救助金"}, {"housing", "落实住房安全保障"},
-    {"microcredit", "发放小额信贷"}, {"other", "社区定期走访关怀"}};
-
-// ---------------------------------------------------------------------------------------------
 // Households
 
 /// What a generated person is, before becoming field values.
@@ -224,7 +90,6 @@ struct Member {
 
 /// Facts about a household that later passes (income, monitoring, visits) need.
 struct HouseholdFacts {
-  const GridProfile* grid = nullptr;
   bool policy = false;
   bool vacant = false;
   bool hasSerious = false, hasDisabled = false, hasChronic = false, hasStudentCost = false;
@@ -567,7 +432,6 @@ DemoHousehold CommunityBuilder::household(const GridProfile& grid, int index, st
   h.household = DemoRecord{"household", synccore::newUuid(), "", address(grid, index, area)};
   RecordValues& v = h.household.values;
   v["grid"] = grid.code;
-  facts.grid = &grid;
 
   // Residence status and tenure.
   const std::string status = m_r.weighted<std::string>(
@@ -590,7 +454,10 @@ DemoHousehold CommunityBuilder::household(const GridProfile& grid, int index, st
     v["migration_type"] = "policy";
     v["plan_period"] = period;
     moveIn = period == "p11" ? m_r.between(2008, 2011) : period == "p12" ? m_r.between(2012, 2016) : m_r.between(2017, 2020);
-    if (m_r.chance(0.1)) hukou = "in_region", transferred = false;
+    if (m_r.chance(0.1)) {  // not yet moved to the estate's police station
+      hukou = "in_region";
+      transferred = false;
+    }
   } else {
     v["migration_type"] = "self";
     moveIn = m_r.between(2005, 2022);
@@ -608,8 +475,9 @@ DemoHousehold CommunityBuilder::household(const GridProfile& grid, int index, st
   // Members.
   const bool hui = m_r.chance(origin.hui);
   const std::string ethnicity = hui ? "hui" : (m_r.chance(0.01) ? "dongxiang" : "han");
-  const std::vector<std::pair<int, double>> sizesPolicy = {{1, 17}, {2, 31}, {3, 25}, {4, 16}, {5, 8}, {6, 3}};
-  const std::vector<std::pair<int, double>> sizesSelf = {{1, 3}, {2, 9}, {3, 15}, {4, 25}, {5, 23}, {6, 14}, {7, 7}, {8, 4}};
+  // Household sizes: 2.8 people on average for policy relocation, 4.5 for self-migrated (seed 000).
+  const Weighted<int> sizesPolicy = {{1, 16}, {2, 30}, {3, 26}, {4, 17}, {5, 8}, {6, 3}};
+  const Weighted<int> sizesSelf = {{1, 3}, {2, 8}, {3, 14}, {4, 25}, {5, 24}, {6, 15}, {7, 7}, {8, 4}};
   const std::vector<Member> members = family(m_r.weighted(facts.policy ? sizesPolicy : sizesSelf));
   // Children carry their father's surname; wives and daughters-in-law keep their own.
   const std::string headSurname = surname(hui);
@@ -760,25 +628,25 @@ void CommunityBuilder::monitor(std::vector<DemoHousehold*>& households, std::vec
     CivilDate since = addDays(m_today, -sinceDays);
     if (since < CivilDate{2020, 1, 1}) since = CivilDate{2020, 1, 1};
     v["monitoring_since"] = since.toString();
-    std::vector<std::string> reasons, measures;
-    if (f.hasSerious || f.hasChronic) reasons.push_back("illness"), measures.push_back("medical");
-    if (f.hasDisabled) reasons.push_back("disability");
-    if (f.hasStudentCost) reasons.push_back("schooling"), measures.push_back("education");
-    if (sudden && !f.hasSerious) reasons.push_back(m_r.chance(0.7) ? "accident" : "disaster"), measures.push_back("temporary_relief");
-    if (f.labour == 0 || (f.labour == 1 && f.names.size() >= 4)) reasons.push_back("lack_of_labour");
-    else if (!f.stableWork) reasons.push_back("unstable_work"), measures.push_back("employment"), measures.push_back("training");
-    if (f.labour > 0 && m_r.chance(0.3)) measures.push_back("public_welfare_post");
-    if (f.dibao) measures.push_back("dibao");
-    if (m_r.chance(0.3)) measures.push_back("industry");
-    if (m_r.chance(0.1)) measures.push_back("microcredit");
-    if (reasons.empty()) reasons.push_back("unstable_work");
-    if (measures.empty()) measures.push_back("other");
-    std::sort(measures.begin(), measures.end());
-    measures.erase(std::unique(measures.begin(), measures.end()), measures.end());
-    std::sort(reasons.begin(), reasons.end());
-    reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());
-    v["risk_reasons"] = reasons;
-    v["support_measures"] = measures;
+    std::set<std::string> reasons, measures;  // sorted, each once
+    const auto add = [&](const std::string& reason, std::initializer_list<const char*> given) {
+      reasons.insert(reason);
+      measures.insert(given.begin(), given.end());
+    };
+    if (f.hasSerious || f.hasChronic) add("illness", {"medical"});
+    if (f.hasDisabled) add("disability", {"medical"});
+    if (f.hasStudentCost) add("schooling", {"education"});
+    if (sudden && !f.hasSerious) add(m_r.chance(0.7) ? "accident" : "disaster", {"temporary_relief"});
+    if (f.labour == 0 || (f.labour == 1 && f.names.size() >= 4)) add("lack_of_labour", {});
+    else if (!f.stableWork) add("unstable_work", {"employment", "training"});
+    if (reasons.empty()) add("unstable_work", {});
+    if (f.labour > 0 && m_r.chance(0.3)) measures.insert("public_welfare_post");
+    if (f.dibao) measures.insert("dibao");
+    if (m_r.chance(0.3)) measures.insert("industry");
+    if (m_r.chance(0.1)) measures.insert("microcredit");
+    if (measures.empty()) measures.insert("other");
+    v["risk_reasons"] = std::vector<std::string>(reasons.begin(), reasons.end());
+    v["support_measures"] = std::vector<std::string>(measures.begin(), measures.end());
     std::string details;
     for (const auto& m : measures) details += (details.empty() ? "" : ";") + kMeasureText.at(m);
     v["support_details"] = details + "。";
