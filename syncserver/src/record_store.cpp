@@ -113,7 +113,9 @@ std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, siz
                                                                const std::vector<std::string>& grids) const {
   auto st = m_db.cached(
       "SELECT c.seq, c.change_id, r.type, c.record_uuid, r.parent_uuid, c.field, c.value, c.version, c.author, c.device"
-      " FROM change_log c JOIN records r ON r.uuid=c.record_uuid JOIN records h ON h.uuid=r.household_uuid"
+      // CROSS JOIN keeps change_log the outer loop, read in seq order from the cursor: a page stops at
+      // LIMIT instead of collecting and sorting every change of the grids (quadratic over a first pull).
+      " FROM change_log c CROSS JOIN records r ON r.uuid=c.record_uuid CROSS JOIN records h ON h.uuid=r.household_uuid"
       " WHERE c.seq > ?" + gridFilter(allGrids, grids, "h.grid") + " ORDER BY c.seq LIMIT ?");
   int i = 1;
   st.bind(i++, after);
