@@ -123,19 +123,19 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
   }
 }
 
-bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
+bool SyncClient::pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
+                           const std::function<void(const Json& page, int64_t next)>& store) {
   while (true) {
-    const int64_t cursor = m_store.pullCursor();
+    const int64_t after = cursor();
     auto result = send([&] {
-      return m_http.get("/v1/changes", {{"after", std::to_string(cursor)}, {"limit", std::to_string(m_options.pullPage)}});
+      return m_http.get(path, {{"after", std::to_string(after)}, {"limit", std::to_string(m_options.pullPage)}});
     }, summary);
     if (!result.ok()) {
       fail(summary, result);
       return false;
     }
-    std::vector<PulledChange> changes;
     try {
-      for (const Json& j : result.json.at("changes")) changes.push_back(PulledChange::fromJson(j));
+      store(result.json, result.json.value("next_after", after));
     } catch (const std::exception& e) {
       summary.ok = false;
       summary.errorCode = "bad_response";
@@ -143,12 +143,18 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
       summary.messageEn = std::string("The server's answer could not be read: ") + e.what();
       return false;
     }
-    const int64_t next = result.json.value("next_after", cursor);
+    if (!result.json.value("has_more", false)) return true;
+  }
+}
+
+bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
+  return pullPages(summary, "/v1/changes", [&] { return m_store.pullCursor(); }, [&](const Json& page, int64_t next) {
+    std::vector<PulledChange> changes;
+    for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
     m_store.applyPulled(changes, next);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
-    if (!result.json.value("has_more", false)) return true;
-  }
+  });
 }
 
 bool SyncClient::sendResubmits(SyncSummary& summary) {
@@ -173,28 +179,11 @@ bool SyncClient::sendResubmits(SyncSummary& summary) {
 }
 
 bool SyncClient::pullReviews(SyncSummary& summary) {
-  while (true) {
-    const int64_t cursor = m_store.reviewCursor();
-    auto result = send([&] {
-      return m_http.get("/v1/reviews", {{"after", std::to_string(cursor)}, {"limit", std::to_string(m_options.pullPage)}});
-    }, summary);
-    if (!result.ok()) {
-      fail(summary, result);
-      return false;
-    }
-    std::vector<ReviewState> page;
-    try {
-      for (const Json& j : result.json.at("reviews")) page.push_back(ReviewState::fromJson(j));
-    } catch (const std::exception& e) {
-      summary.ok = false;
-      summary.errorCode = "bad_response";
-      summary.messageZh = "服务器返回的数据无法识别";
-      summary.messageEn = std::string("The server's answer could not be read: ") + e.what();
-      return false;
-    }
-    summary.reviews += m_store.applyReviews(page, result.json.value("next_after", cursor));
-    if (!result.json.value("has_more", false)) return true;
-  }
+  return pullPages(summary, "/v1/reviews", [&] { return m_store.reviewCursor(); }, [&](const Json& page, int64_t next) {
+    std::vector<ReviewState> reviews;
+    for (const Json& j : page.at("reviews")) reviews.push_back(ReviewState::fromJson(j));
+    summary.reviews += m_store.applyReviews(reviews, next);
+  });
 }
 
 SyncSummary SyncClient::sync(const SyncProgress& progress) {

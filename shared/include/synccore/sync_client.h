@@ -47,6 +47,10 @@ class SyncClient {
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
   bool pullReviews(SyncSummary& summary);
+  /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
+  /// (a parse error stops with bad_response before anything of that page is stored).
+  bool pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
+                 const std::function<void(const Json& page, int64_t next)>& store);
   void fail(SyncSummary& summary, const HttpResult& result);
   DeviceStore& m_store;
   HttpClient& m_http;
