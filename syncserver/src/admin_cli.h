@@ -1,5 +1,5 @@
 #pragma once
-// The syncserver command line: init, user add/revoke/list, serve, audit verify/export.
+// The syncserver command line: init, user add/revoke/list, serve, audit verify/export, demo.
 #include <istream>
 #include <ostream>
 
