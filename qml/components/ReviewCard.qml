@@ -33,6 +33,7 @@ Rectangle {
         Repeater {
             model: card.file ? card.file.reviewComments : null
             delegate: Label {
+                objectName: "reviewComment"
                 required property string record
                 required property string field
                 required property string comment

@@ -19,9 +19,10 @@ class TestData : public QObject {
   Q_OBJECT
   Q_PROPERTY(QString headHousehold MEMBER m_headHousehold CONSTANT)
   Q_PROPERTY(QString liIdNumber MEMBER m_liIdNumber CONSTANT)
+  Q_PROPERTY(QString returnedHousehold MEMBER m_returnedHousehold CONSTANT)
 
  public:
-  QString m_headHousehold, m_liIdNumber;
+  QString m_headHousehold, m_liIdNumber, m_returnedHousehold;
 };
 
 /// Called by Qt Quick Test around the QML engines it creates (one per tst_*.qml file).
@@ -42,7 +43,8 @@ class Setup : public QObject {
 
  private:
   /// Five households in grid G01 (as in tst_household_list.cpp): visited this month, monitored
-  /// and due, monitored and visited, overdue, and one with a refused change.
+  /// and due, monitored and visited, overdue, and one with a refused change that the supervisor
+  /// also returned with a comment (as a synced review state).
   void seed() {
     auto& t = *m_tablet;
     const std::string today = QDate::currentDate().toString(Qt::ISODate).toStdString();
@@ -58,6 +60,17 @@ class Setup : public QObject {
     t.addVisit(sun, apptest::monthsAgo(12), apptest::monthsAgo(11));
     const std::string zhou = t.addHousehold("周八", "金凤小区9号");
     t.refuse(zhou, "address", "该网格不属于你");
+    synccore::ReviewState returned;
+    returned.household = zhou;
+    returned.grid = "G01";
+    returned.state = "returned";
+    returned.comments = synccore::Json::array({{{"record", zhou}, {"field", "address"}, {"comment", "门牌号与实际不符"}}});
+    returned.worker = "wang";
+    returned.updatedBy = "sun";
+    returned.note = "请本周内核实";
+    returned.seq = 1;
+    t.store().applyReviews({returned}, 1);
+    m_data.m_returnedHousehold = QString::fromStdString(zhou);
     m_data.m_headHousehold = QString::fromStdString(ma);
     m_data.m_liIdNumber = QString::fromStdString(liId);
   }
