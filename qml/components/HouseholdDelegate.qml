@@ -56,7 +56,7 @@ ItemDelegate {
             spacing: 6
             Badge { visible: row.monitored; text: row.monitoring; tint: Theme.warning }
             Badge { visible: row.dueRevisit; text: qsTr("本月待回访"); tint: Theme.primary }
-            Badge { visible: row.returned; text: qsTr("已退回,待修改"); tint: Theme.error }
+            Badge { objectName: "returnedBadge"; visible: row.returned; text: qsTr("已退回,待修改"); tint: Theme.error }
             Badge { visible: row.notices > 0; text: qsTr("冲突/退回 %1").arg(row.notices); tint: Theme.error }
             Badge { visible: row.pendingChanges > 0; text: qsTr("%1 项未同步").arg(row.pendingChanges); tint: Theme.secondaryText }
             Badge { visible: row.lastVisit.length === 0; text: qsTr("尚未走访"); tint: Theme.secondaryText }

@@ -39,6 +39,7 @@ Item {
                             { code: "resolved", label: qsTr("已裁决") }]
                     delegate: FilterChip {
                         required property var modelData
+                        objectName: "status_" + modelData.code
                         text: modelData.label
                         checked: inbox.status === modelData.code
                         onClicked: inbox.status = modelData.code
@@ -152,6 +153,7 @@ Item {
                     Layout.margins: Theme.gap
                 }
                 ColumnLayout {
+                    objectName: "conflictDetail"
                     visible: page.current !== null
                     Layout.fillWidth: true
                     Layout.margins: Theme.gap

@@ -34,11 +34,11 @@ Item {
                 Layout.fillWidth: true
                 Layout.margins: Theme.gap
                 spacing: Theme.gap / 2
-                CountTile { label: qsTr("户数"); value: dashboard.community.households || 0; Layout.fillWidth: true }
-                CountTile { label: qsTr("人数"); value: dashboard.community.people || 0; Layout.fillWidth: true }
-                CountTile { label: qsTr("本月已走访户"); value: dashboard.community.visited || 0; Layout.fillWidth: true }
-                CountTile { label: qsTr("监测户逾期未回访"); value: dashboard.community.overdue || 0; Layout.fillWidth: true }
-                CountTile { label: qsTr("待处理冲突"); value: dashboard.community.openConflicts || 0; Layout.fillWidth: true }
+                CountTile { objectName: "tileHouseholds"; label: qsTr("户数"); value: dashboard.community.households || 0; Layout.fillWidth: true }
+                CountTile { objectName: "tilePeople"; label: qsTr("人数"); value: dashboard.community.people || 0; Layout.fillWidth: true }
+                CountTile { objectName: "tileVisited"; label: qsTr("本月已走访户"); value: dashboard.community.visited || 0; Layout.fillWidth: true }
+                CountTile { objectName: "tileOverdue"; label: qsTr("监测户逾期未回访"); value: dashboard.community.overdue || 0; Layout.fillWidth: true }
+                CountTile { objectName: "tileConflicts"; label: qsTr("待处理冲突"); value: dashboard.community.openConflicts || 0; Layout.fillWidth: true }
             }
             Label {
                 Layout.leftMargin: Theme.gap
@@ -110,7 +110,7 @@ Item {
                 TouchButton { text: qsTr("刷新"); onClicked: dashboard.reload() }
                 TouchButton { objectName: "exportCsv"; text: qsTr("导出 CSV"); onClicked: dashboard.exportAs("csv") }
                 TouchButton { objectName: "exportXlsx"; text: qsTr("导出 Excel"); onClicked: dashboard.exportAs("xlsx") }
-                Label { id: exportMessage; color: Theme.secondaryText; wrapMode: Text.WrapAnywhere; Layout.fillWidth: true }
+                Label { id: exportMessage; objectName: "exportMessage"; color: Theme.secondaryText; wrapMode: Text.WrapAnywhere; Layout.fillWidth: true }
             }
         }
     }
