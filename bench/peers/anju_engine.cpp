@@ -35,7 +35,7 @@ namespace {
 
 const char* kUsers[2] = {"wang", "li"};
 constexpr const char* kPassword = "bench-password-1";
-constexpr size_t kBatch = 500;  // SyncClient::Options::pushBatch
+constexpr size_t kBatch = 2000;  // SyncClient::Options::pushBatch
 
 /// A self-signed P-256 certificate for 127.0.0.1 and its key, as PEM files.
 void makeSelfSignedCert(const std::string& certPath, const std::string& keyPath) {
@@ -634,7 +634,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
   progress(o, "growth: seeded " + std::to_string(w.households()) + " households in " + std::to_string(msSince(t0)) + " ms");
 
   // A's and B's changesets exactly as their devices would send them: every field at the seed
-  // version as base (null for new people), stamps after it, 500 changes per changeset.
+  // version as base (null for new people), stamps after it, kBatch changes per changeset.
   std::string seedVersion;
   {
     syncserver::ServerState state((tpl / "server.db").string());

@@ -4,9 +4,12 @@
 #include "synccore/hlc.h"
 #include "synccore/random_id.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
+#include <cstdint>
+#include <memory>
 #include <set>
+#include <stdexcept>
 
 namespace synccore {
 
@@ -53,12 +56,29 @@ Json Changeset::toJson() const {
 }
 
 std::string Changeset::digest() const {
-  Json list = Json::array();
-  for (const auto& c : changes) list.push_back(c.toJson());
-  const std::string canonical = Json{{"device", device}, {"changes", list}}.dump();
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), d);
-  return toHex(d, sizeof d);
+  // Each part length-prefixed, so no two different changesets hash the same bytes.
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 unavailable");
+  const auto part = [&ctx](const std::string& text) {
+    const uint64_t size = text.size();
+    EVP_DigestUpdate(ctx.get(), &size, sizeof size);
+    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
+  };
+  part(device);
+  for (const auto& c : changes) {
+    part(c.changeId);
+    part(c.recordType);
+    part(c.record);
+    part(c.parent);
+    part(c.field);
+    part(c.value.dump());
+    part(c.baseVersion ? "v" + *c.baseVersion : "-");
+    part(c.hlc);
+  }
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(ctx.get(), d, &size);
+  return toHex(d, size);
 }
 
 std::string_view outcomeName(ChangeOutcome outcome) {

@@ -625,10 +625,16 @@ size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& 
     if (def && current.is_object()) {
       // The server's state of the field wins unless a newer local edit is still pending; a
       // field the server never set is cleared (the refused value stays in the conflict log).
-      if (!hasPending(e.recordUuid, e.field) && current.contains("version") && e.field != kDeletedField)
+      // When the server holds exactly this write, the device already has it: nothing to rewrite.
+      const bool serverHoldsOurs = current.value("version", Json()) == e.hlc && current.value("value", Json()) == e.value;
+      if (!serverHoldsOurs && !hasPending(e.recordUuid, e.field) && current.contains("version") &&
+          e.field != kDeletedField)
         setLocalField(*def, e.recordUuid, e.field, current["version"].is_string() ? current["value"] : Json(),
                       current["version"].is_string() ? current["version"].get<std::string>() : "");
-      if (!hasPending(e.recordUuid, kDeletedField) && current.contains("record_deleted"))
+      // A record the server never deleted can only be deleted here by a pending or this very change.
+      const bool neverDeleted = current.value("record_deleted", true) == false && !current.contains("deleted_version");
+      if (!(neverDeleted && e.field != kDeletedField) && !hasPending(e.recordUuid, kDeletedField) &&
+          current.contains("record_deleted"))
         setLocalField(*def, e.recordUuid, kDeletedField, current["record_deleted"].get<bool>(),
                       current.value("deleted_version", ""));
     }

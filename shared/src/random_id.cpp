@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 
 #include <cctype>
+#include <chrono>
+#include <cstdint>
 #include <stdexcept>
 
 namespace synccore {
@@ -16,7 +18,11 @@ std::vector<unsigned char> randomBytes(size_t count) {
 
 std::string newUuid() {
   auto b = randomBytes(16);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  const auto ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static const char* hex = "0123456789abcdef";
   std::string out;

@@ -124,12 +124,12 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
 }
 
 bool SyncClient::pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
-                           const std::function<void(const Json& page, int64_t next)>& store) {
+                           const std::function<void(const Json& page, int64_t next)>& store, QueryParams params) {
   while (true) {
     const int64_t after = cursor();
-    auto result = send([&] {
-      return m_http.get(path, {{"after", std::to_string(after)}, {"limit", std::to_string(m_options.pullPage)}});
-    }, summary);
+    params["after"] = std::to_string(after);
+    params["limit"] = std::to_string(m_options.pullPage);
+    auto result = send([&] { return m_http.get(path, params); }, summary);
     if (!result.ok()) {
       fail(summary, result);
       return false;
@@ -154,7 +154,7 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
     m_store.applyPulled(changes, next);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
-  });
+  }, {{"device", m_store.deviceId()}});  // the server leaves out this device's own changes
 }
 
 bool SyncClient::sendResubmits(SyncSummary& summary) {

@@ -143,7 +143,11 @@ void HttpApi::installRoutes() {
                auto limit = integerParam(req, "limit", 500);
                if (!after || !limit || *limit <= 0)
                  return Reply::error(400, "bad_request", "after and limit must be whole numbers", "参数须为整数");
-               return m_service.pull(*s, *after, static_cast<size_t>(*limit));
+               const std::string device = req.has_param("device") ? req.get_param_value("device") : "";
+               if (req.has_param("device") && (device.empty() || device.size() > 64))
+                 return Reply::error(400, "bad_request", "device must be the device id of 1-64 characters",
+                                     "device 参数须为 1-64 个字符的设备编号");
+               return m_service.pull(*s, *after, static_cast<size_t>(*limit), device);
              }));
   server.Get("/v1/snapshot", route(true, false, [this](const Session* s, const Json&, const httplib::Request&) {
                return m_service.snapshot(*s);

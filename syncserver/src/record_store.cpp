@@ -19,7 +19,9 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       "CREATE TABLE IF NOT EXISTS fields(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
       " version TEXT NOT NULL, author TEXT NOT NULL, device TEXT NOT NULL, change_id TEXT NOT NULL,"
       " seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
-      "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, change_id TEXT NOT NULL UNIQUE,"
+      // Append-only (never deleted from), so plain rowids already grow monotonically; change ids are
+      // unique through applied_changes, so they need no second index here.
+      "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL,"
       " record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, version TEXT NOT NULL,"
       " author TEXT NOT NULL, device TEXT NOT NULL, received_ms INTEGER NOT NULL);"
       "CREATE INDEX IF NOT EXISTS change_log_record ON change_log(record_uuid, field);"
@@ -110,15 +112,23 @@ std::string gridFilter(bool allGrids, const std::vector<std::string>& grids, con
 }  // namespace
 
 std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, size_t limit, bool allGrids,
-                                                               const std::vector<std::string>& grids) const {
+                                                               const std::vector<std::string>& grids,
+                                                               const std::string& exceptDevice) const {
   auto st = m_db.cached(
-      "SELECT c.seq, c.change_id, r.type, c.record_uuid, r.parent_uuid, c.field, c.value, c.version, c.author, c.device"
-      // CROSS JOIN keeps change_log the outer loop, read in seq order from the cursor: a page stops at
-      // LIMIT instead of collecting and sorting every change of the grids (quadratic over a first pull).
-      " FROM change_log c CROSS JOIN records r ON r.uuid=c.record_uuid CROSS JOIN records h ON h.uuid=r.household_uuid"
-      " WHERE c.seq > ?" + gridFilter(allGrids, grids, "h.grid") + " ORDER BY c.seq LIMIT ?");
+      std::string("SELECT c.seq, c.change_id, r.type, c.record_uuid, r.parent_uuid, c.field, c.value, c.version,"
+                  " c.author, c.device"
+                  // CROSS JOIN keeps change_log the outer loop, read in seq order from the cursor: a page stops at
+                  // LIMIT instead of collecting and sorting every change of the grids (quadratic over a first pull).
+                  " FROM change_log c CROSS JOIN records r ON r.uuid=c.record_uuid"
+                  " CROSS JOIN records h ON h.uuid=r.household_uuid"
+                  // Only changes still current: one overwritten later reaches the device as the later one.
+                  " CROSS JOIN fields f ON f.record_uuid=c.record_uuid AND f.field=c.field"
+                  " WHERE c.seq > ? AND f.seq = c.seq") +
+      (exceptDevice.empty() ? "" : " AND c.device <> ?") + gridFilter(allGrids, grids, "h.grid") +
+      " ORDER BY c.seq LIMIT ?");
   int i = 1;
   st.bind(i++, after);
+  if (!exceptDevice.empty()) st.bind(i++, exceptDevice);
   if (!allGrids)
     for (const auto& g : grids) st.bind(i++, g);
   st.bind(i, static_cast<int64_t>(limit));

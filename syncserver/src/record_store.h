@@ -46,9 +46,11 @@ class RecordStore {
   int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side);
   /// Live persons other than `except` holding this ID number.
   std::vector<std::string> personsWithIdNumber(const std::string& idNumber, const std::string& except) const;
-  /// Changes after a sequence number visible in the given grids (all grids when empty and allGrids).
+  /// Changes after a sequence number visible in the given grids (all grids when empty and allGrids),
+  /// leaving out those made by `exceptDevice` when it is not empty.
   std::vector<synccore::PulledChange> changesAfter(int64_t after, size_t limit, bool allGrids,
-                                                   const std::vector<std::string>& grids) const;
+                                                   const std::vector<std::string>& grids,
+                                                   const std::string& exceptDevice = {}) const;
   int64_t lastSeq() const;
   /// The value a field had at one version (from the change log), if that write is known.
   std::optional<Value> valueAtVersion(const std::string& uuid, const std::string& field,

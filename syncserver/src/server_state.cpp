@@ -8,6 +8,11 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   m_db = std::make_unique<synccore::Database>(dbPath);
   m_db->exec("PRAGMA journal_mode=WAL");
   m_db->exec("PRAGMA synchronous=FULL");
+  // A merge reads and writes b-trees keyed by random UUIDs: keep 64 MiB of their pages in memory.
+  m_db->exec("PRAGMA cache_size=-65536");
+  // Checkpoints run on their own thread; this connection checkpoints only if the WAL passes ~80 MiB.
+  m_db->exec("PRAGMA wal_autocheckpoint=20000");
+  m_db->exec("PRAGMA journal_size_limit=67108864");
   m_key = std::make_unique<SigningKey>(
       SigningKey::loadOrCreate(signingKeyPath.empty() ? defaultKeyPath(dbPath) : signingKeyPath));
   synccore::Transaction tx(*m_db);
@@ -17,16 +22,24 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   m_records = std::make_unique<RecordStore>(*m_db);
   m_conflicts = std::make_unique<ConflictStore>(*m_db, *m_audit);
   m_reviews = std::make_unique<ReviewStore>(*m_db);
+  // Until 2026-11 a changeset kept its whole answer; answers are now rebuilt from applied_changes. The
+  // old table is kept aside: its changes stay known through applied_changes, so a replay is still a no-op.
+  auto oldChangesets = m_db->prepare("SELECT 1 FROM pragma_table_info('changesets') WHERE name='response'");
+  if (oldChangesets.step()) m_db->exec("ALTER TABLE changesets RENAME TO changesets_v0");
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS changesets(id TEXT PRIMARY KEY, user_name TEXT NOT NULL, digest TEXT NOT NULL,"
-      " response TEXT NOT NULL, received_ms INTEGER NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS applied_changes(change_id TEXT PRIMARY KEY, outcome TEXT NOT NULL) WITHOUT ROWID;");
+      " last_seq INTEGER NOT NULL, received_ms INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS applied_changes(change_id TEXT PRIMARY KEY, outcome TEXT NOT NULL,"
+      " changeset_id TEXT) WITHOUT ROWID;");
+  auto changesetColumn = m_db->prepare("SELECT 1 FROM pragma_table_info('applied_changes') WHERE name='changeset_id'");
+  if (!changesetColumn.step()) m_db->exec("ALTER TABLE applied_changes ADD COLUMN changeset_id TEXT");
   tx.commit();
   auto st = m_db->prepare("SELECT value FROM server_meta WHERE key='hlc_last'");
   synccore::Hlc last;
   if (st.step())
     if (auto parsed = synccore::Hlc::parse(st.text(0))) last = *parsed;
   m_clock = std::make_unique<synccore::HybridClock>("server", last);
+  m_checkpointer = std::make_unique<WalCheckpointer>(dbPath, std::chrono::milliseconds(500));
 }
 
 ServerState::~ServerState() = default;

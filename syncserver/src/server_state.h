@@ -9,6 +9,7 @@
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
 #include "synccore/survey_definition.h"
+#include "wal_checkpointer.h"
 
 #include <memory>
 #include <mutex>
@@ -54,6 +55,7 @@ class ServerState {
   std::unique_ptr<ConflictStore> m_conflicts;
   std::unique_ptr<ReviewStore> m_reviews;
   std::unique_ptr<synccore::HybridClock> m_clock;
+  std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 
 }  // namespace syncserver

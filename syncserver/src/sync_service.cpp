@@ -1,11 +1,13 @@
 #include "sync_service.h"
 
+#include "merge_context.h"
+
 #include "synccore/merge.h"
 #include "synccore/random_id.h"
 #include "synccore/validation.h"
 
-#include <map>
-#include <set>
+#include <optional>
+#include <vector>
 
 namespace syncserver {
 
@@ -17,6 +19,13 @@ namespace {
 
 int64_t nowMs() { return synccore::HybridClock::systemWallMs(); }
 
+/// The answer to a change already merged from an earlier changeset.
+Json duplicateAnswer(Json first) {
+  Json current = first.value("current", Json());
+  const std::string changeId = first.value("change_id", "");
+  return Json{{"change_id", changeId}, {"outcome", "duplicate"}, {"first", std::move(first)}, {"current", std::move(current)}};
+}
+
 Json rejection(const Change& c, const std::string& code, const std::string& en, const std::string& zh) {
   return Json{{"change_id", c.changeId}, {"outcome", "rejected"}, {"code", code}, {"message", en}, {"message_zh", zh}};
 }
@@ -25,15 +34,15 @@ bool mayWriteRecords(const Session& s) { return s.user.role == Role::Worker || s
 
 }  // namespace
 
-/// Records created by the changeset being checked, before they exist in the store.
+/// One push in progress: the records it touches, the values as validated, and the answers of
+/// changes seen in earlier changesets.
 struct SyncService::Pending {
-  std::map<std::string, RecordInfo> created;
-  std::optional<RecordInfo> find(RecordStore& records, const std::string& uuid) const {
-    if (auto r = records.record(uuid)) return r;
-    auto it = created.find(uuid);
-    if (it != created.end()) return it->second;
-    return std::nullopt;
-  }
+  explicit Pending(RecordStore& records, const synccore::SurveyDefinition& def)
+      : records(records), validator(def, synccore::CivilDate::today()) {}
+  MergeContext records;
+  synccore::Validator validator;
+  std::vector<Value> values;                     // per change, normalised by the check
+  std::vector<std::optional<std::string>> first; // per change, the stored answer of a duplicate
 };
 
 SyncService::SyncService(ServerState& state, int64_t tokenTtlMs) : m_state(state), m_tokenTtlMs(tokenTtlMs) {}
@@ -61,7 +70,7 @@ std::optional<Session> SyncService::authenticate(const std::string& token) {
   return m_state.accounts().authenticate(token, nowMs());
 }
 
-std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, Pending& pending) {
+std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, Value& value, Pending& pending) {
   const auto& def = m_state.definition();
   const synccore::RecordTypeDef* type = def.record(c.recordType);
   if (!type)
@@ -76,14 +85,12 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
     return rejection(c, "clock_ahead", "the device clock is ahead of the server; set the tablet's date and time",
                      "平板时间比服务器快,请校正日期和时间");
   if (!isDelete) {
-    synccore::Validator validator(def, synccore::CivilDate::today());
-    Value value = c.value;
-    auto failures = validator.checkValue(c.recordType, c.record, c.field, value);
+    auto failures = pending.validator.checkValue(c.recordType, c.record, c.field, value);
     if (!failures.empty())
       return rejection(c, failures[0].rule == "unknown_field" ? "unknown_field" : "invalid_value",
                        failures[0].messageEn, failures[0].messageZh);
   }
-  auto record = pending.find(m_state.records(), c.record);
+  auto record = pending.records.find(c.record);
   if (record) {
     if (record->type != c.recordType)
       return rejection(c, "record_type_mismatch", "record " + c.record + " is a " + record->type,
@@ -96,11 +103,11 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
     return rejection(c, "missing_grid", "a new household needs its grid in the same changeset",
                      "新建户须在同一批次中提供网格");
   } else {
-    auto parent = c.parent.empty() ? std::nullopt : pending.find(m_state.records(), c.parent);
+    auto parent = c.parent.empty() ? std::nullopt : pending.records.find(c.parent);
     if (!parent || parent->type != type->parent)
       return rejection(c, "unknown_parent", "the household " + c.parent + " is unknown", "找不到所属的户 " + c.parent);
     record = RecordInfo{c.record, c.recordType, c.parent, parent->household, parent->grid, false};
-    pending.created[c.record] = *record;
+    pending.records.plan(*record);
   }
   if (!s.mayAccessGrid(record->grid) ||
       (c.recordType == "household" && c.field == "grid" && c.value.is_string() && !s.mayAccessGrid(c.value)))
@@ -109,39 +116,29 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
   return std::nullopt;
 }
 
-Json SyncService::currentState(const RecordInfo& record, const std::string& field) {
-  auto info = m_state.records().record(record.uuid);
-  auto side = m_state.records().field(record.uuid, field);
-  auto tomb = m_state.records().field(record.uuid, kDeletedField);
-  Json current{{"value", side ? side->value : Json()},
-               {"version", side ? Json(side->version) : Json()},
-               {"record_deleted", info && info->deleted}};
-  if (tomb) current["deleted_version"] = tomb->version;
-  return current;
-}
-
-Json SyncService::applyChange(const Session& s, const std::string& device, const Change& c, Pending& pending) {
+Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, const Change& c, const Value& value,
+                              Pending& pending) {
+  const std::string& device = cs.device;
+  const std::string& changesetId = cs.id;
   auto& records = m_state.records();
-  auto info = records.record(c.record);
-  if (!info) {
-    info = pending.created.at(c.record);
-    records.createRecord(*info);
-  }
-  const auto* type = m_state.definition().record(c.recordType);
-  const auto* fieldDef = type->field(c.field);
+  const RecordInfo& info = pending.records.materialise(c.record);
+  const bool isDelete = c.field == kDeletedField;
+  const auto* fieldDef = m_state.definition().record(c.recordType)->field(c.field);
   const auto policy = fieldDef ? fieldDef->merge : synccore::MergePolicy::Review;
   const auto serverSide = records.field(c.record, c.field);
-  synccore::ServerField server{true, info->deleted, serverSide ? std::optional(serverSide->version) : std::nullopt,
-                               serverSide ? serverSide->value : Json(), records.newestVersion(c.record)};
-  Value value = c.value;
-  if (fieldDef) {
-    synccore::Validator validator(m_state.definition(), synccore::CivilDate::today());
-    validator.checkValue(c.recordType, c.record, c.field, value);  // normalise (checked before)
-  }
+  // Only a delete is judged against the record's newest write.
+  synccore::ServerField server{true, info.deleted, serverSide ? std::optional(serverSide->version) : std::nullopt,
+                               serverSide ? serverSide->value : Json(),
+                               isDelete ? records.newestVersion(c.record) : std::nullopt};
   const auto decision = synccore::decideMerge(server, {c.field, value, c.baseVersion, c.hlc}, policy);
   m_state.observe(*Hlc::parse(c.hlc));
   const FieldSide incoming{value, c.hlc, s.user.name, device, c.changeId};
-  if (decision.applies()) records.apply(*info, c.field, incoming);
+  if (decision.applies()) {
+    records.apply(info, c.field, incoming);
+    pending.records.noteApplied(c.record, c.field, value, c.hlc);
+  }
+  // The field as it stands after this change.
+  const FieldSide* now = decision.applies() ? &incoming : (serverSide ? &*serverSide : nullptr);
 
   Json result{{"change_id", c.changeId}, {"outcome", "applied"}, {"applied", decision.applies()}};
   const auto logConflict = [&](synccore::ConflictKind kind, bool open, Json serverJson, Json decisionJson) {
@@ -151,14 +148,13 @@ Json SyncService::applyChange(const Session& s, const std::string& device, const
     conflict.policy = std::string(synccore::mergePolicyName(policy));
     conflict.recordUuid = c.record;
     conflict.recordType = c.recordType;
-    conflict.household = info->household;
-    conflict.grid = info->grid;
+    conflict.household = info.household;
+    conflict.grid = info.grid;
     conflict.field = c.field;
     conflict.baseVersion = c.baseVersion ? Json(*c.baseVersion) : Json();
     conflict.serverSide = std::move(serverJson);
     conflict.incomingSide = incoming.toJson();
     conflict.incomingSide["received_at"] = utcNowIso();
-    auto now = records.field(c.record, c.field);
     conflict.provisional = now ? now->value : Json();
     conflict.decision = std::move(decisionJson);
     auto added = m_state.conflicts().add(conflict, "system");
@@ -173,9 +169,7 @@ Json SyncService::applyChange(const Session& s, const std::string& device, const
                           {"at", utcNowIso()},
                           {"rule", "newer_hlc_wins"},
                           {"winner", decision.action == synccore::MergeAction::IncomingWins ? "incoming" : "server"},
-                          {"final_value", decision.action == synccore::MergeAction::IncomingWins
-                                              ? value
-                                              : (serverSide ? serverSide->value : Json())}};
+                          {"final_value", now ? now->value : Json()}};
     logConflict(decision.conflict, decision.needsReview, serverSide ? serverSide->toJson() : Json(), decisionJson);
   }
   if (decision.applies() && c.recordType == "person" && c.field == "id_number" && value.is_string()) {
@@ -186,10 +180,15 @@ Json SyncService::applyChange(const Session& s, const std::string& device, const
       logConflict(synccore::ConflictKind::DuplicatePerson, true, other, Json());
     }
   }
-  result["current"] = currentState(*info, c.field);
-  m_state.db().cached("INSERT INTO applied_changes(change_id, outcome) VALUES(?, ?)")
+  Json current{{"value", now ? now->value : Json()},
+               {"version", now ? Json(now->version) : Json()},
+               {"record_deleted", info.deleted}};
+  if (auto tomb = pending.records.tombstoneVersion(c.record)) current["deleted_version"] = *tomb;
+  result["current"] = std::move(current);
+  m_state.db().cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, ?, ?)")
       .bind(1, c.changeId)
       .bind(2, result.dump())
+      .bind(3, changesetId)
       .run();
   return result;
 }
@@ -204,30 +203,29 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   const std::string digest = cs.digest();
   synccore::Transaction tx(m_state.db());
-  auto known = m_state.db().cached("SELECT user_name, digest, response FROM changesets WHERE id=?");
+  auto known = m_state.db().cached("SELECT user_name, digest, last_seq FROM changesets WHERE id=?");
   known.bind(1, cs.id);
   if (known.step()) {
-    if (known.text(0) == s.user.name && known.text(1) == digest) return Reply{200, Json::parse(known.text(2))};
+    if (known.text(0) == s.user.name && known.text(1) == digest) return Reply{200, firstAnswer(cs, known.int64(2))};
     return Reply::error(409, "changeset_mismatch", "this changeset id was already used with different content",
                         "该批次编号已被使用且内容不同");
   }
   // Check every change before writing anything: a bad changeset changes nothing.
-  Pending pending;
-  std::map<std::string, std::string> newHouseholdGrids;
+  Pending pending(m_state.records(), m_state.definition());
   for (const auto& c : cs.changes)
-    if (c.recordType == "household" && c.field == "grid" && c.value.is_string() && !m_state.records().record(c.record))
-      newHouseholdGrids[c.record] = c.value;
-  for (const auto& [uuid, grid] : newHouseholdGrids)
-    pending.created[uuid] = RecordInfo{uuid, "household", "", uuid, grid, false};
+    if (c.recordType == "household" && c.field == "grid" && c.value.is_string() && !pending.records.find(c.record))
+      pending.records.plan(RecordInfo{c.record, "household", "", c.record, c.value, false});
   Json rejected = Json::array();
   bool outOfScope = false;
   auto seen = m_state.db().cached("SELECT outcome FROM applied_changes WHERE change_id=?");
+  pending.values.reserve(cs.changes.size());
   for (const auto& c : cs.changes) {
+    pending.values.push_back(c.value);
     seen.bind(1, c.changeId);
-    const bool duplicate = seen.step();
+    pending.first.push_back(seen.step() ? std::optional(seen.text(0)) : std::nullopt);
     seen.reset();
-    if (duplicate) continue;
-    if (auto problem = checkChange(s, c, pending)) {
+    if (pending.first.back()) continue;
+    if (auto problem = checkChange(s, c, pending.values.back(), pending)) {
       outOfScope = outOfScope || (*problem)["code"] == "out_of_scope";
       rejected.push_back(*problem);
     }
@@ -240,32 +238,44 @@ Reply SyncService::push(const Session& s, const Json& body) {
                         Json{{"rejected", rejected}});
   }
   Json results = Json::array();
-  for (const auto& c : cs.changes) {
-    seen.bind(1, c.changeId);
-    if (seen.step()) {
-      Json first = Json::parse(seen.text(0));
-      seen.reset();
-      results.push_back(Json{{"change_id", c.changeId}, {"outcome", "duplicate"}, {"first", first},
-                             {"current", first.value("current", Json())}});
+  for (size_t i = 0; i < cs.changes.size(); ++i) {
+    const Change& c = cs.changes[i];
+    if (pending.first[i]) {
+      results.push_back(duplicateAnswer(Json::parse(*pending.first[i])));
       continue;
     }
-    seen.reset();
-    results.push_back(applyChange(s, cs.device, c, pending));
+    results.push_back(applyChange(s, cs, c, pending.values[i], pending));
   }
   m_state.saveClock();
   Json response{{"id", cs.id}, {"results", results}, {"last_seq", m_state.records().lastSeq()}};
-  m_state.db().cached("INSERT INTO changesets(id, user_name, digest, response, received_ms) VALUES(?,?,?,?,?)")
-      .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, response.dump()).bind(5, nowMs()).run();
+  m_state.db().cached("INSERT INTO changesets(id, user_name, digest, last_seq, received_ms) VALUES(?,?,?,?,?)")
+      .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, response["last_seq"].get<int64_t>())
+      .bind(5, nowMs()).run();
   tx.commit();
   return Reply{200, response};
 }
 
-Reply SyncService::pull(const Session& s, int64_t after, size_t limit) {
+Json SyncService::firstAnswer(const synccore::Changeset& cs, int64_t lastSeq) {
+  // Every change of a stored changeset has its answer in applied_changes, written in the same transaction.
+  // A change first seen in another changeset was answered "duplicate" here, and is again.
+  auto outcome = m_state.db().cached("SELECT outcome, changeset_id IS NOT ? FROM applied_changes WHERE change_id=?");
+  Json results = Json::array();
+  for (const auto& c : cs.changes) {
+    outcome.bind(1, cs.id).bind(2, c.changeId);
+    if (!outcome.step()) throw std::runtime_error("changeset " + cs.id + " is stored without change " + c.changeId);
+    Json first = Json::parse(outcome.text(0));
+    results.push_back(outcome.int64(1) ? duplicateAnswer(std::move(first)) : std::move(first));
+    outcome.reset();
+  }
+  return Json{{"id", cs.id}, {"results", results}, {"last_seq", lastSeq}};
+}
+
+Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std::string& exceptDevice) {
   if (!mayWriteRecords(s)) return forbidden();
   if (after < 0 || limit == 0 || limit > kMaxPullPage)
     return Reply::error(400, "bad_request", "after >= 0 and 1 <= limit <= 1000", "参数 after/limit 超出范围");
   synccore::Transaction tx(m_state.db(), synccore::Transaction::Kind::Deferred);
-  auto changes = m_state.records().changesAfter(after, limit + 1, s.seesAllGrids(), s.user.grids);
+  auto changes = m_state.records().changesAfter(after, limit + 1, s.seesAllGrids(), s.user.grids, exceptDevice);
   const bool more = changes.size() > limit;
   if (more) changes.pop_back();
   // Past the last visible change the cursor may skip changes of other grids.

@@ -4,6 +4,7 @@
 #include "accounts.h"
 #include "reply.h"
 #include "server_state.h"
+#include "synccore/changeset.h"
 
 #include <string>
 
@@ -22,15 +23,20 @@ class SyncService {
   /// The session for a bearer token, or nullopt (expired, revoked, unknown).
   std::optional<Session> authenticate(const std::string& token);
   Reply push(const Session& session, const Json& body);
-  Reply pull(const Session& session, int64_t after, size_t limit);
+  /// Accepted changes after a cursor; a device naming itself gets none of its own (it has them).
+  Reply pull(const Session& session, int64_t after, size_t limit, const std::string& exceptDevice = {});
   Reply snapshot(const Session& session);
 
  private:
   struct Pending;
-  Json applyChange(const Session& session, const std::string& device, const synccore::Change& change,
-                   Pending& pending);
-  std::optional<Json> checkChange(const Session& session, const synccore::Change& change, Pending& pending);
-  Json currentState(const RecordInfo& record, const std::string& field);
+  /// Merges one checked change; `value` is the change's value as the check normalised it.
+  Json applyChange(const Session& session, const synccore::Changeset& changeset, const synccore::Change& change,
+                   const Value& value, Pending& pending);
+  /// The answer a stored changeset got, rebuilt from each change's stored outcome.
+  Json firstAnswer(const synccore::Changeset& changeset, int64_t lastSeq);
+  /// Why a change is refused, or nullopt; normalises `value` in place.
+  std::optional<Json> checkChange(const Session& session, const synccore::Change& change, Value& value,
+                                  Pending& pending);
   ServerState& m_state;
   int64_t m_tokenTtlMs;
 };

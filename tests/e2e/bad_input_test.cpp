@@ -1,5 +1,6 @@
 // Bad input against a real server: every refusal is a 4xx with {code, message} and changes nothing.
 #include "harness.h"
+#include "raw_http.h"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -24,36 +25,6 @@ std::vector<int64_t> storeState(const std::string& db) {
     out.push_back(st.int64(0));
   }
   return out;
-}
-
-std::string signIn(httplib::Client& http, const std::string& user) {
-  auto res = http.Post("/v1/session", Json{{"user", user}, {"password", "password-" + user}}.dump(), "application/json");
-  REQUIRE(res);
-  REQUIRE(res->status == 200);
-  return Json::parse(res->body)["token"];
-}
-
-Json validChange(const std::string& record, const std::string& field, Json value) {
-  return Json{{"change_id", synccore::newUuid()}, {"record_type", "household"}, {"record", record}, {"parent", nullptr},
-              {"field", field}, {"value", value}, {"base_version", nullptr},
-              {"hlc", "000000000000001000-00000-dev1"}};
-}
-
-Json newHousehold(const std::string& record, const std::string& grid = "G01") {
-  Json changes = Json::array({validChange(record, "grid", grid), validChange(record, "address", "玉泉家园1号"),
-                              validChange(record, "head_name", "马文明"), validChange(record, "residence_status", "resident")});
-  return Json{{"id", synccore::newUuid()}, {"device", "dev1"}, {"changes", changes}};
-}
-
-void expectRefusal(const httplib::Result& res, int status, const std::string& code) {
-  REQUIRE(res);
-  INFO(res->body);
-  CHECK(res->status == status);
-  Json body = Json::parse(res->body, nullptr, false);
-  REQUIRE(body.is_object());
-  CHECK(body.value("code", "") == code);
-  CHECK_FALSE(body.value("message", "").empty());
-  CHECK_FALSE(body.value("message_zh", "").empty());
 }
 
 std::string gzip(const std::string& data) {

@@ -4,6 +4,7 @@
 #include "synccore/http_client.h"
 
 #include <functional>
+#include <map>
 #include <string>
 
 namespace synccore {
@@ -27,7 +28,7 @@ using SyncProgress = std::function<void(const std::string& phase, size_t done, s
 class SyncClient {
  public:
   struct Options {
-    size_t pushBatch = 500;
+    size_t pushBatch = 2000;
     size_t pullPage = 500;
     int maxAttempts = 6;  // per request, on retryable failures only
     std::function<void(long ms)> sleep;  // default: std::this_thread::sleep_for
@@ -49,8 +50,9 @@ class SyncClient {
   bool pullReviews(SyncSummary& summary);
   /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
   /// (a parse error stops with bad_response before anything of that page is stored).
+  using QueryParams = std::map<std::string, std::string>;
   bool pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
-                 const std::function<void(const Json& page, int64_t next)>& store);
+                 const std::function<void(const Json& page, int64_t next)>& store, QueryParams params = {});
   void fail(SyncSummary& summary, const HttpResult& result);
   DeviceStore& m_store;
   HttpClient& m_http;

@@ -1,0 +1,97 @@
+// Pull and replay at the protocol level: what a device is sent, and what a changeset sent again is answered.
+#include "harness.h"
+#include "raw_http.h"
+
+#include <synccore/random_id.h>
+#include <synccore/sqlite.h>
+
+using namespace e2e;
+
+namespace {
+
+/// Every change a GET /v1/changes page holds, after `after`, as (device, field, value).
+Json pullAll(httplib::Client& http, const httplib::Headers& auth, const std::string& deviceParam, bool withDevice) {
+  std::string path = "/v1/changes?after=0&limit=1000";
+  if (withDevice) path += "&device=" + deviceParam;
+  auto res = http.Get(path, auth);
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  Json page = Json::parse(res->body);
+  CHECK(page["has_more"] == false);
+  Json out = Json::array();
+  for (const Json& c : page["changes"]) out.push_back(Json{c["device"], c["field"], c["value"]});
+  return out;
+}
+
+int64_t changeLogRows(const std::string& db) {
+  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
+  auto st = raw.prepare("SELECT count(*) FROM change_log");
+  st.step();
+  return st.int64(0);
+}
+
+}  // namespace
+
+TEST_CASE("a pull leaves out the caller's own changes and changes overwritten later", "[e2e][pull]") {
+  Community community;
+  httplib::Client http("127.0.0.1", community.process().port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + signIn(http, "wang")}};
+  const std::string record = synccore::newUuid();
+  auto created = http.Post("/v1/changesets", auth, newHousehold(record).dump(), "application/json");
+  REQUIRE(created);
+  REQUIRE(created->status == 200);
+  // Device dev2 overwrites the address dev1 set.
+  Json edit = validChange(record, "address", "玉泉家园2号");
+  edit["base_version"] = "000000000000001000-00000-dev1";
+  edit["hlc"] = "000000000000002000-00000-dev2";
+  auto edited = http.Post("/v1/changesets", auth,
+                          Json{{"id", synccore::newUuid()}, {"device", "dev2"}, {"changes", {edit}}}.dump(),
+                          "application/json");
+  REQUIRE(edited);
+  REQUIRE(edited->status == 200);
+
+  const Json dev1Rest = {Json{"dev1", "grid", "G01"}, Json{"dev1", "head_name", "马文明"},
+                         Json{"dev1", "residence_status", "resident"}};
+  const Json dev2Address = Json{"dev2", "address", "玉泉家园2号"};
+  // Without a device: every field's current value once; dev1's first address is not sent.
+  Json all = dev1Rest;
+  all.push_back(dev2Address);
+  CHECK(pullAll(http, auth, "", false) == all);
+  // dev1 gets only what another device wrote; dev2 gets dev1's fields but not its own address.
+  CHECK(pullAll(http, auth, "dev1", true) == Json::array({dev2Address}));
+  CHECK(pullAll(http, auth, "dev2", true) == dev1Rest);
+
+  expectRefusal(http.Get("/v1/changes?after=0&limit=10&device=", auth), 400, "bad_request");
+  expectRefusal(http.Get("/v1/changes?after=0&limit=10&device=" + std::string(65, 'd'), auth), 400, "bad_request");
+}
+
+TEST_CASE("a changeset sent again gets its first answer, duplicates included, and changes nothing", "[e2e][pull]") {
+  Community community;
+  httplib::Client http("127.0.0.1", community.process().port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + signIn(http, "wang")}};
+  const auto post = [&](const Json& cs) {
+    auto res = http.Post("/v1/changesets", auth, cs.dump(), "application/json");
+    REQUIRE(res);
+    INFO(res->body);
+    REQUIRE(res->status == 200);
+    return Json::parse(res->body);
+  };
+  const std::string record = synccore::newUuid();
+  const Json first = newHousehold(record);
+  const Json firstAnswer = post(first);
+  // A second changeset repeats one change of the first and adds a new one.
+  const Json second{{"id", synccore::newUuid()},
+                    {"device", "dev1"},
+                    {"changes", {first["changes"][1], validChange(record, "phone", "13900000000")}}};
+  const Json secondAnswer = post(second);
+  REQUIRE(secondAnswer["results"].size() == 2);
+  CHECK(secondAnswer["results"][0]["outcome"] == "duplicate");
+  CHECK(secondAnswer["results"][0]["first"] == firstAnswer["results"][1]);
+  CHECK(secondAnswer["results"][1]["outcome"] == "applied");
+
+  const int64_t rows = changeLogRows(community.dbPath());
+  CHECK(post(second) == secondAnswer);
+  CHECK(post(first) == firstAnswer);
+  CHECK(changeLogRows(community.dbPath()) == rows);
+}
