@@ -166,6 +166,10 @@ Json editValue(int kind, const FieldSpec& f, const Json& old, Rng& rng) {
     if (!sameValue(v, old)) return v;
   }
   if (f.type == FieldType::Text) return old.get<std::string>() + "(更正)";
+  // A skewed choice (e.g. 85 % "none") can draw the old value 50 times in a large W: take another option.
+  if (f.type == FieldType::SingleChoice)
+    for (const auto& option : f.def->options)
+      if (!sameValue(Json(option.code), old)) return option.code;
   fail("cannot find a new value for " + f.key);
 }
 
