@@ -108,8 +108,9 @@ def main():
     ap.add_argument("--runs", type=int, help="override the runs per engine")
     ap.add_argument("--growth", help="comma-separated household counts for the growth runs")
     ap.add_argument("--growth-runs", type=int, help="runs per growth size (default: --runs)")
-    ap.add_argument("--large-growth-runs", type=int, default=1,
-                    help="runs for growth sizes of 100,000 households and more (default 1: one run takes many minutes)")
+    ap.add_argument("--large-growth-runs", type=int, default=5,
+                    help="runs for growth sizes of 100,000 households and more (default 5: about a minute each,"
+                         " after a 2-minute seeding)")
     ap.add_argument("--automerge-households", type=int, help="size of the W Automerge runs on")
     ap.add_argument("--engines", help="comma-separated subset: raw,session,anju,pouchdb,pouchdb_http,automerge,growth")
     ap.add_argument("--dir", default=tempfile.gettempdir(), help="where the engines put their databases")
