@@ -12,6 +12,7 @@
 //   store_bench [--households N] [--runs N] [--quick] [--dir DIR]
 #include "../tests/e2e/crash_workload.h"
 #include "../tests/unit/fixtures.h"
+#include "bench_files.h"
 #include "synccore/device_store.h"
 #include "synccore/random_id.h"
 #include "synccore/sqlite.h"
@@ -19,7 +20,6 @@
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
 #include <sys/resource.h>
-#include <sys/statfs.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -339,24 +339,10 @@ struct Search {
 
 // ---------------------------------------------------------------- files and machine
 
-/// A temporary directory removed with everything in it.
-class TempDir {
+/// A temporary directory for one bench run.
+class TempDir : public benchkit::TempDir {
  public:
-  explicit TempDir(const std::string& parent) {
-    std::string pattern = (fs::path(parent) / "anju-store-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a directory in " + parent);
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (m_path / name).string(); }
-
- private:
-  fs::path m_path;
+  explicit TempDir(const std::string& parent) : benchkit::TempDir(parent, "anju-store-bench-") {}
 };
 
 /// Bytes of a SQLite file after moving its WAL into it, the bytes its live pages hold, and per table or index.
@@ -375,42 +361,16 @@ Json fileSize(const std::string& path) {
   return Json{{"file_bytes", fs::file_size(path)}, {"live_bytes", live}, {"bytes_by_table", tables}};
 }
 
-/// The file system the temporary files are on (fsync costs differ a hundredfold between them).
-std::string fileSystem(const std::string& dir) {
-  struct statfs st {};
-  if (statfs(dir.c_str(), &st) != 0) return "unknown";
-  switch (static_cast<unsigned long>(st.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    default: return "other";
-  }
-}
-
-/// The value after "key:" (or "key=") on the first line of a file that starts with key.
-std::string lineValue(const std::string& file, const std::string& key) {
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(key, 0) == 0) {
-      std::string v = line.substr(std::min(line.size(), line.find_first_of(":=") + 1));
-      v.erase(0, v.find_first_not_of(" \t\""));
-      v.erase(v.find_last_not_of(" \t\"") + 1);
-      return v;
-    }
-  return "";
-}
-
 Json machine() {
   utsname u{};
   uname(&u);
   std::ifstream loadavg("/proc/loadavg");
   double load1 = 0;
   loadavg >> load1;
-  return Json{{"cpu_model", lineValue("/proc/cpuinfo", "model name")},
+  return Json{{"cpu_model", benchkit::lineValue("/proc/cpuinfo", "model name")},
               {"cores", std::thread::hardware_concurrency()},
-              {"memory", lineValue("/proc/meminfo", "MemTotal")},
-              {"os", lineValue("/etc/os-release", "PRETTY_NAME")},
+              {"memory", benchkit::lineValue("/proc/meminfo", "MemTotal")},
+              {"os", benchkit::lineValue("/etc/os-release", "PRETTY_NAME")},
               {"kernel", std::string(u.sysname) + " " + u.release},
               {"sqlite", sqlite3_libversion()},
               {"compiler", __VERSION__},
@@ -643,7 +603,7 @@ int main(int argc, char** argv) {
                         {"seed", cfg.seed},
                         {"quick", cfg.quick},
                         {"dir", cfg.dir},
-                        {"dir_filesystem", fileSystem(cfg.dir)}}},
+                        {"dir_filesystem", benchkit::fileSystemName(cfg.dir)}}},
                       {"figures", bench.figures()},
                       {"files", bench.files()},
                       {"setup", bench.setup()},

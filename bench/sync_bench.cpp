@@ -10,7 +10,9 @@
 // The push and pull loops below mirror SyncClient::push and SyncClient::pull step for step
 // (nextPushBatch -> postJson -> acknowledgePush; get -> applyPulled) so that the time spent in
 // the HTTP request can be told apart from the time the device store takes.
+#include "bench_files.h"
 #include "http_api.h"
+#include "self_signed_cert.h"
 #include "server_state.h"
 #include "sync_service.h"
 #include "synccore/changeset.h"
@@ -22,13 +24,8 @@
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
-#include <sys/statfs.h>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -109,62 +106,11 @@ struct Results {
 
 // ---------------------------------------------------------------- temporary files, certificate
 
-class TempDir {
+/// A temporary directory for one bench run.
+class TempDir : public benchkit::TempDir {
  public:
-  explicit TempDir(const std::string& parent) {
-    std::random_device rd;
-    m_path = fs::path(parent) / ("anju-sync-bench-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (m_path / name).string(); }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
+  explicit TempDir(const std::string& parent) : benchkit::TempDir(parent, "anju-sync-bench-") {}
 };
-
-/// Writes a self-signed P-256 certificate for 127.0.0.1 and its key as PEM files.
-void makeSelfSignedCert(const std::string& certPath, const std::string& keyPath) {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  if (!key) fail("EVP_EC_gen failed");
-  X509* cert = X509_new();
-  X509_set_version(cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
-  X509_set_pubkey(cert, key);
-  X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1,
-                             0);
-  X509_set_issuer_name(cert, name);
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1"},
-                            std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-    if (!ext) fail("X509V3_EXT_conf_nid failed");
-    X509_add_ext(cert, ext, -1);
-    X509_EXTENSION_free(ext);
-  }
-  if (X509_sign(cert, key, EVP_sha256()) <= 0) fail("X509_sign failed");
-  FILE* f = std::fopen(certPath.c_str(), "w");
-  if (!f) fail("cannot write " + certPath);
-  PEM_write_X509(f, cert);
-  std::fclose(f);
-  f = std::fopen(keyPath.c_str(), "w");
-  if (!f) fail("cannot write " + keyPath);
-  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-  X509_free(cert);
-  EVP_PKEY_free(key);
-}
 
 /// Collects what the in-process server logs to std::cerr (one line per request), thread-safely.
 class CaptureBuf : public std::streambuf {
@@ -653,50 +599,20 @@ void runHandshake(const Config& cfg, const std::string& cert, const std::string&
 
 // ---------------------------------------------------------------- machine description
 
-std::string firstMatch(const std::string& file, const std::string& prefix) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(prefix, 0) == 0) {
-      auto colon = line.find(':');
-      std::string v = colon == std::string::npos ? line : line.substr(colon + 1);
-      v.erase(0, v.find_first_not_of(" \t"));
-      return v;
-    }
-  return "";
-}
-
-std::string fsType(const std::string& dir) {
-  struct statfs st {};
-  if (statfs(dir.c_str(), &st) != 0) return "unknown";
-  switch (static_cast<unsigned long>(st.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x794C7630: return "overlayfs";
-    default: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(st.f_type));
-      return buf;
-    }
-  }
-}
-
 Json machine(const Config& cfg) {
   utsname u{};
   uname(&u);
   char date[32];
   std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  const std::string memKb = firstMatch("/proc/meminfo", "MemTotal");
-  return Json{{"cpu_model", firstMatch("/proc/cpuinfo", "model name")},
+  const std::string memKb = benchkit::lineValue("/proc/meminfo", "MemTotal");
+  return Json{{"cpu_model", benchkit::lineValue("/proc/cpuinfo", "model name")},
               {"cores", std::thread::hardware_concurrency()},
               {"memory", memKb},
               {"kernel", std::string(u.sysname) + " " + u.release},
               {"date", date},
               {"temp_dir", cfg.dir},
-              {"temp_dir_filesystem", fsType(cfg.dir)},
+              {"temp_dir_filesystem", benchkit::fileSystemName(cfg.dir)},
               {"compiler", __VERSION__},
 #ifdef NDEBUG
               {"assertions", false},
@@ -757,7 +673,7 @@ int main(int argc, char** argv) {
   try {
     TempDir certDir(cfg.dir);
     const std::string cert = certDir.file("server.crt"), key = certDir.file("server.key");
-    makeSelfSignedCert(cert, key);
+    benchkit::makeSelfSignedCert(cert, key, 1);
     const auto t0 = Clock::now();
     long rssAfterDay = 0;
     for (int r = 0; r < cfg.runs; ++r) runDay(cfg, cert, key, results);

@@ -68,17 +68,6 @@ Json Figures::toJson() const {
   return out;
 }
 
-TempDir::TempDir(const std::string& parent, const std::string& prefix) {
-  std::string pattern = (fs::path(parent) / (prefix + "XXXXXX")).string();
-  if (!mkdtemp(pattern.data())) fail("cannot create a directory in " + parent);
-  m_path = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(m_path, ec);
-}
-
 void copyFiles(const fs::path& from, const fs::path& to) {
   fs::create_directories(to);
   for (const auto& entry : fs::directory_iterator(from))
@@ -102,35 +91,6 @@ long statusKb(const std::string& key) {
   return 0;
 }
 
-std::string firstMatch(const std::string& file, const std::string& prefix) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(prefix, 0) == 0) {
-      auto colon = line.find(':');
-      std::string v = colon == std::string::npos ? line : line.substr(colon + 1);
-      v.erase(0, v.find_first_not_of(" \t"));
-      return v;
-    }
-  return "";
-}
-
-std::string fsType(const std::string& dir) {
-  struct statfs st {};
-  if (statfs(dir.c_str(), &st) != 0) return "unknown";
-  switch (static_cast<unsigned long>(st.f_type)) {
-    case 0xEF53: return "ext4";
-    case 0x01021994: return "tmpfs";
-    case 0x58465342: return "xfs";
-    case 0x9123683E: return "btrfs";
-    case 0x794C7630: return "overlayfs";
-    default: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(st.f_type));
-      return buf;
-    }
-  }
-}
 }  // namespace
 
 long peakRssKb() { return statusKb("VmHWM"); }
@@ -150,20 +110,17 @@ Json machineJson(const std::string& tempDir) {
   char date[32];
   std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  std::string os = firstMatch("/etc/os-release", "PRETTY_NAME");
-  if (auto eq = os.find('='); eq != std::string::npos) os = os.substr(eq + 1);
-  os.erase(std::remove(os.begin(), os.end(), '"'), os.end());
   double load[3] = {0, 0, 0};
   getloadavg(load, 3);
-  return Json{{"cpu_model", firstMatch("/proc/cpuinfo", "model name")},
+  return Json{{"cpu_model", benchkit::lineValue("/proc/cpuinfo", "model name")},
               {"cores", std::thread::hardware_concurrency()},
-              {"memory", firstMatch("/proc/meminfo", "MemTotal")},
-              {"os", os},
+              {"memory", benchkit::lineValue("/proc/meminfo", "MemTotal")},
+              {"os", benchkit::lineValue("/etc/os-release", "PRETTY_NAME")},
               {"kernel", std::string(u.sysname) + " " + u.release},
               {"date", date},
               {"load_average_1m", roundTo(load[0], 2)},
               {"temp_dir", tempDir},
-              {"temp_dir_filesystem", fsType(tempDir)},
+              {"temp_dir_filesystem", benchkit::fileSystemName(tempDir)},
               {"compiler", std::string("GCC ") + __VERSION__},
 #ifdef NDEBUG
               {"assertions", false},

@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers shared by peer_bench's engines: timing, statistics over runs, temporary
 // directories, peak memory and the machine description.
+#include "bench_files.h"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -63,17 +65,10 @@ class Figures {
 };
 
 /// A directory removed with its contents on destruction.
-class TempDir {
+class TempDir : public benchkit::TempDir {
  public:
-  explicit TempDir(const std::string& parent, const std::string& prefix = "anju-peer-bench-");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (m_path / name).string(); }
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
+  explicit TempDir(const std::string& parent, const std::string& prefix = "anju-peer-bench-")
+      : benchkit::TempDir(parent, prefix) {}
 };
 
 /// Copies every regular file of `from` into `to` (created if needed).
