@@ -12,6 +12,7 @@
 // the HTTP request can be told apart from the time the device store takes.
 #include "bench_files.h"
 #include "http_api.h"
+#include "loopback_server.h"
 #include "self_signed_cert.h"
 #include "server_state.h"
 #include "sync_service.h"
@@ -147,42 +148,20 @@ constexpr const char* kGrid = "G01";
 /// syncserver in this process: a fresh database, one worker, HTTPS on a free loopback port.
 class Server {
  public:
-  Server(const std::string& parentDir, const std::string& cert, const std::string& key) : m_dir(parentDir) {
-    m_state = std::make_unique<syncserver::ServerState>(m_dir.file("server.db"));
-    {
-      synccore::Transaction tx(m_state->db());
-      m_state->accounts().addUser(kUser, syncserver::Role::Worker, {kGrid}, kPassword);
-      tx.commit();
-    }
-    syncserver::HttpOptions options;
-    options.host = "127.0.0.1";
-    options.port = 0;
-    options.tlsCert = cert;
-    options.tlsKey = key;
-    m_api = std::make_unique<syncserver::HttpApi>(*m_state, options);
-    m_port = m_api->bind();
-    m_thread = std::thread([this] { m_api->serve(); });
-  }
-  ~Server() {
-    m_api->stop();
-    m_thread.join();
-  }
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(m_port); }
-  syncserver::ServerState& state() { return *m_state; }
-  int64_t changeLogCount() {
-    std::lock_guard lock(m_state->mutex());
-    auto st = m_state->db().prepare("SELECT count(*) FROM change_log");
-    st.step();
-    return st.int64(0);
-  }
+  Server(const std::string& parentDir, const std::string& cert, const std::string& key)
+      : m_dir(parentDir), m_server(m_dir.file("server.db"), cert, key, [](syncserver::ServerState& state) {
+          synccore::Transaction tx(state.db());
+          state.accounts().addUser(kUser, syncserver::Role::Worker, {kGrid}, kPassword);
+          tx.commit();
+        }) {}
+  std::string url() const { return m_server.url(); }
+  syncserver::ServerState& state() { return m_server.state(); }
+  int64_t changeLogCount() { return m_server.count("change_log"); }
   std::string file(const std::string& name) const { return m_dir.file(name); }
 
  private:
   TempDir m_dir;
-  std::unique_ptr<syncserver::ServerState> m_state;
-  std::unique_ptr<syncserver::HttpApi> m_api;
-  std::thread m_thread;
-  int m_port = 0;
+  benchkit::LoopbackServer m_server;
 };
 
 // ---------------------------------------------------------------- devices

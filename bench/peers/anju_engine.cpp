@@ -10,6 +10,7 @@
 // each page (see docs/benchmarks.md, "Peers"), which makes pulling 900,000 changes take hours.
 // Each run starts from a copy of those files.
 #include "engines.h"
+#include "loopback_server.h"
 #include "self_signed_cert.h"
 #include "http_api.h"
 #include "server_state.h"
@@ -39,38 +40,12 @@ constexpr const char* kPassword = "bench-password-1";
 constexpr size_t kBatch = 2000;  // SyncClient::Options::pushBatch
 
 /// syncserver in this process on an existing database file: HTTPS on a free loopback port.
-class Server {
+class Server : public benchkit::LoopbackServer {
  public:
-  Server(const std::string& dbPath, const std::string& cert, const std::string& key, int cacheMb = 0) {
-    m_state = std::make_unique<syncserver::ServerState>(dbPath);
-    if (cacheMb > 0) m_state->db().exec("PRAGMA cache_size=-" + std::to_string(cacheMb * 1024));
-    syncserver::HttpOptions options;
-    options.host = "127.0.0.1";
-    options.port = 0;
-    options.tlsCert = cert;
-    options.tlsKey = key;
-    m_api = std::make_unique<syncserver::HttpApi>(*m_state, options);
-    m_port = m_api->bind();
-    m_thread = std::thread([this] { m_api->serve(); });
-  }
-  ~Server() {
-    m_api->stop();
-    m_thread.join();
-  }
-  std::string url() const { return "https://127.0.0.1:" + std::to_string(m_port); }
-  syncserver::ServerState& state() { return *m_state; }
-  int64_t count(const std::string& table) {
-    std::lock_guard lock(m_state->mutex());
-    auto st = m_state->db().prepare("SELECT count(*) FROM " + table);
-    st.step();
-    return st.int64(0);
-  }
-
- private:
-  std::unique_ptr<syncserver::ServerState> m_state;
-  std::unique_ptr<syncserver::HttpApi> m_api;
-  std::thread m_thread;
-  int m_port = 0;
+  Server(const std::string& dbPath, const std::string& cert, const std::string& key, int cacheMb = 0)
+      : benchkit::LoopbackServer(dbPath, cert, key, [cacheMb](syncserver::ServerState& state) {
+          if (cacheMb > 0) state.db().exec("PRAGMA cache_size=-" + std::to_string(cacheMb * 1024));
+        }) {}
 };
 
 synccore::HttpOptions httpOptions(const std::string& caFile) {
