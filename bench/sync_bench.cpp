@@ -17,6 +17,7 @@
 #include "server_state.h"
 #include "sync_service.h"
 #include "synccore/changeset.h"
+#include "synccore/changeset_columns.h"
 #include "synccore/civil_date.h"
 #include "synccore/device_store.h"
 #include "synccore/hlc.h"
@@ -307,7 +308,8 @@ PushStats pushAll(Device& d) {
     const auto tb = Clock::now();
     synccore::PushBatch batch = d.store.nextPushBatch(500);  // SyncClient::Options::pushBatch
     if (batch.entries.empty()) break;
-    Json body = batch.toChangeset(d.store.deviceId()).toJson();
+    const synccore::Changeset changeset = batch.toChangeset(d.store.deviceId());
+    Json body = synccore::changesetToColumns(changeset);
     s.batchMs += msSince(tb);
     const auto tp = Clock::now();
     auto result = d.http.postJson("/v1/changesets", body);
@@ -315,10 +317,11 @@ PushStats pushAll(Device& d) {
     ++s.requests;
     if (!result.ok())
       fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 300));
-    for (const Json& r : result.json["results"])
-      if (r.value("outcome", "") == "applied") ++s.applied;
     const auto ta = Clock::now();
-    const size_t acknowledged = d.store.acknowledgePush(batch.changesetId, result.json["results"]);
+    const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
+    for (const Json& r : results)
+      if (r.value("outcome", "") == "applied") ++s.applied;
+    const size_t acknowledged = d.store.acknowledgePush(batch.changesetId, results);
     s.ackMs += msSince(ta);
     check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
     s.fields += acknowledged;
@@ -557,7 +560,7 @@ void runBatch(const Config& cfg, const std::string& cert, const std::string& key
     const int64_t after = server.changeLogCount();
     check(after == before, "re-push left the change log unchanged");
     out.add(s, "repush_ms", ms);
-    out.add(s, "changes_in_changeset", static_cast<double>(push.bodies.front()["changes"].size()));
+    out.add(s, "changes_in_changeset", static_cast<double>(push.bodies.front()["changes"]["record"].size()));
     out.add(s, "change_log_delta", static_cast<double>(after - before));
   }
 }

@@ -16,6 +16,7 @@
 #include "server_state.h"
 #include "sync_service.h"
 #include "synccore/changeset.h"
+#include "synccore/changeset_columns.h"
 #include "synccore/device_store.h"
 #include "synccore/hlc.h"
 #include "synccore/http_client.h"
@@ -160,10 +161,12 @@ struct PushStats {
   size_t changes = 0, requests = 0;
   std::map<std::string, size_t> outcomes;
   uint64_t wireSent = 0, wireReceived = 0, rawSent = 0, gzipSent = 0, rawReceived = 0;
+  uint64_t v1RawSent = 0, v1GzipSent = 0;  // the same changesets in push format 1, for comparison
   std::vector<Json> bodies, answers;
 };
 
-/// Pushes a device's whole outbox as SyncClient does (nextPushBatch -> POST -> acknowledgePush).
+/// Pushes a device's whole outbox as SyncClient does (nextPushBatch -> POST in format 2 ->
+/// acknowledgePush of the expanded answer).
 PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
   PushStats s;
   const uint64_t sent0 = http.bytesSent(), recv0 = http.bytesReceived();
@@ -171,17 +174,22 @@ PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
   while (true) {
     synccore::PushBatch batch = store.nextPushBatch(kBatch);
     if (batch.entries.empty()) break;
-    Json body = batch.toChangeset(store.deviceId()).toJson();
+    const synccore::Changeset changeset = batch.toChangeset(store.deviceId());
+    Json body = synccore::changesetToColumns(changeset);
     const auto tp = Clock::now();
     auto result = http.postJson("/v1/changesets", body);
     s.postMs += msSince(tp);
     ++s.requests;
     if (!result.ok()) fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 400));
-    for (const Json& r : result.json["results"]) ++s.outcomes[r.value("outcome", "?")];
-    const size_t acknowledged = store.acknowledgePush(batch.changesetId, result.json["results"]);
+    const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
+    for (const Json& r : results) ++s.outcomes[r.value("outcome", "?")];
+    const size_t acknowledged = store.acknowledgePush(batch.changesetId, results);
     check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
     s.changes += acknowledged;
     s.rawReceived += result.body.size();
+    const std::string v1 = changeset.toJson().dump();
+    s.v1RawSent += v1.size();
+    s.v1GzipSent += synccore::gzipCompress(v1).size();
     s.bodies.push_back(std::move(body));
     s.answers.push_back(std::move(result.json));
   }
@@ -426,6 +434,8 @@ Json runAnju(const Workload& w, const Oracle& oracle, const RunOptions& o) {
         for (const Json& b : push[s].bodies) n += static_cast<double>(zstdSize(b.dump()));
       return n;
     }());
+    fig.add("json_v1_sent_raw_bytes", static_cast<double>(push[0].v1RawSent + push[1].v1RawSent));
+    fig.add("json_v1_sent_gzip_bytes", static_cast<double>(push[0].v1GzipSent + push[1].v1GzipSent));
     fig.add("answer_raw_bytes", static_cast<double>(push[0].rawReceived + push[1].rawReceived));
     fig.add("wire_sent_bytes_per_change", static_cast<double>(push[0].wireSent + push[1].wireSent) / changes);
     fig.add("change_log_rows_added", static_cast<double>(server.count("change_log") - logBefore));
@@ -590,14 +600,14 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
     synccore::Changeset cs;
     uint32_t n = 0;
     auto add = [&](synccore::Change c) {
-      c.changeId = synccore::newUuid();
       c.hlc = synccore::Hlc{wall0 + n / 100, n % 100, device}.toString();
+      c.changeId = synccore::changeIdFor(c.hlc, c.record, c.field);
       ++n;
       cs.changes.push_back(std::move(c));
       if (cs.changes.size() == kBatch) {
         cs.id = synccore::newUuid();
         cs.device = device;
-        bodies[s].push_back(cs.toJson());
+        bodies[s].push_back(synccore::changesetToColumns(cs));
         cs.changes.clear();
       }
     };
@@ -625,7 +635,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
     if (!cs.changes.empty()) {
       cs.id = synccore::newUuid();
       cs.device = device;
-      bodies[s].push_back(cs.toJson());
+      bodies[s].push_back(synccore::changesetToColumns(cs));
     }
   }
   const double changes = static_cast<double>(w.stats.fieldChanges[0] + w.stats.fieldChanges[1]);

@@ -36,6 +36,28 @@ std::string hlcAt(const Json& v, const std::string& path) {
   return v;
 }
 
+/// SHA-256 over length-prefixed parts, so no two different sequences of parts hash the same bytes.
+class Sha256 {
+ public:
+  Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr) != 1)
+      throw std::runtime_error("SHA-256 unavailable");
+  }
+  void part(std::string_view text) {
+    const uint64_t size = text.size();
+    EVP_DigestUpdate(m_ctx.get(), &size, sizeof size);
+    EVP_DigestUpdate(m_ctx.get(), text.data(), text.size());
+  }
+  unsigned int finish(unsigned char* out) {
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(m_ctx.get(), out, &size);
+    return size;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> m_ctx;
+};
+
 }  // namespace
 
 Json Change::toJson() const {
@@ -56,29 +78,33 @@ Json Changeset::toJson() const {
 }
 
 std::string Changeset::digest() const {
-  // Each part length-prefixed, so no two different changesets hash the same bytes.
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 unavailable");
-  const auto part = [&ctx](const std::string& text) {
-    const uint64_t size = text.size();
-    EVP_DigestUpdate(ctx.get(), &size, sizeof size);
-    EVP_DigestUpdate(ctx.get(), text.data(), text.size());
-  };
-  part(device);
+  Sha256 sha;
+  sha.part(device);
   for (const auto& c : changes) {
-    part(c.changeId);
-    part(c.recordType);
-    part(c.record);
-    part(c.parent);
-    part(c.field);
-    part(c.value.dump());
-    part(c.baseVersion ? "v" + *c.baseVersion : "-");
-    part(c.hlc);
+    sha.part(c.changeId);
+    sha.part(c.recordType);
+    sha.part(c.record);
+    sha.part(c.parent);
+    sha.part(c.field);
+    sha.part(c.value.dump());
+    sha.part(c.baseVersion ? "v" + *c.baseVersion : "-");
+    sha.part(c.hlc);
   }
   unsigned char d[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_DigestFinal_ex(ctx.get(), d, &size);
+  const unsigned int size = sha.finish(d);
   return toHex(d, size);
+}
+
+std::string changeIdFor(const std::string& hlc, const std::string& record, const std::string& field) {
+  Sha256 sha;
+  sha.part("anju/change-id/1");
+  sha.part(hlc);
+  sha.part(record);
+  sha.part(field);
+  unsigned char d[EVP_MAX_MD_SIZE];
+  sha.finish(d);
+  const auto stamp = Hlc::parse(hlc);
+  return derivedUuid(stamp && stamp->wallMs > 0 ? static_cast<uint64_t>(stamp->wallMs) : 0, d);
 }
 
 std::string_view outcomeName(ChangeOutcome outcome) {

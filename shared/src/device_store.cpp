@@ -297,7 +297,7 @@ void DeviceStore::writeField(const RecordTypeDef& def, const std::string& uuid, 
   m_db->cached("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
                 " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
       .bind(1, uuid).bind(2, key).bind(3, hlc).run();
-  const std::string changeId = newUuid();
+  const std::string changeId = changeIdFor(hlc, uuid, key);
   const bool sealed = field && field->isSensitive();
   auto out = m_db->cached(
       "INSERT INTO outbox(change_id, record_type, record_uuid, parent_uuid, field, value, sealed,"

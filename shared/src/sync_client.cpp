@@ -1,5 +1,7 @@
 #include "synccore/sync_client.h"
 
+#include "synccore/changeset_columns.h"
+
 #include <random>
 #include <thread>
 
@@ -88,10 +90,21 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     PushBatch batch = m_store.nextPushBatch(m_options.pushBatch);
     if (batch.entries.empty()) return true;
     if (progress) progress("push", done, total);
-    const Json body = batch.toChangeset(m_store.deviceId()).toJson();
+    const Changeset changeset = batch.toChangeset(m_store.deviceId());
+    const Json body = changesetToColumns(changeset);
     auto result = send([&] { return m_http.postJson("/v1/changesets", body); }, summary);
     if (result.ok()) {
-      const Json& results = result.json["results"];
+      Json results;
+      try {
+        results = expandPushAnswer(changeset, result.json)["results"];
+      } catch (const WireError& e) {
+        result.transport = TransportError::BadResponse;
+        result.detail = std::string("push answer: ") + e.what();
+        result.messageZh = "服务器的应答无法识别";
+        result.messageEn = "The server's answer could not be read";
+        fail(summary, result);
+        return false;
+      }
       for (const Json& r : results) {
         const std::string outcome = r.value("outcome", "");
         if (outcome == "applied") ++summary.applied;

@@ -130,7 +130,7 @@ void HttpApi::installRoutes() {
     };
   };
   server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
-    send(res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}}});
+    send(res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}, {"push_formats", {1, 2}}}});
   });
   server.Post("/v1/session", route(false, true, [this](const Session*, const Json& body, const httplib::Request&) {
                 return m_service.signIn(body);

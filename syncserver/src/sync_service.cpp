@@ -2,6 +2,7 @@
 
 #include "merge_context.h"
 
+#include "synccore/changeset_columns.h"
 #include "synccore/merge.h"
 #include "synccore/random_id.h"
 #include "synccore/validation.h"
@@ -195,9 +196,10 @@ Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, c
 
 Reply SyncService::push(const Session& s, const Json& body) {
   if (!mayWriteRecords(s)) return forbidden();
+  const bool columns = synccore::isColumnarChangeset(body);
   synccore::Changeset cs;
   try {
-    cs = synccore::changesetFromJson(body);
+    cs = columns ? synccore::changesetFromColumns(body) : synccore::changesetFromJson(body);
   } catch (const synccore::WireError& e) {
     return Reply::error(400, "bad_request", e.what(), std::string("请求格式错误: ") + e.what());
   }
@@ -206,7 +208,10 @@ Reply SyncService::push(const Session& s, const Json& body) {
   auto known = m_state.db().cached("SELECT user_name, digest, last_seq FROM changesets WHERE id=?");
   known.bind(1, cs.id);
   if (known.step()) {
-    if (known.text(0) == s.user.name && known.text(1) == digest) return Reply{200, firstAnswer(cs, known.int64(2))};
+    if (known.text(0) == s.user.name && known.text(1) == digest) {
+      Json answer = firstAnswer(cs, known.int64(2));
+      return Reply{200, columns ? synccore::compactPushAnswer(cs, answer) : std::move(answer)};
+    }
     return Reply::error(409, "changeset_mismatch", "this changeset id was already used with different content",
                         "该批次编号已被使用且内容不同");
   }
@@ -252,7 +257,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
       .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, response["last_seq"].get<int64_t>())
       .bind(5, nowMs()).run();
   tx.commit();
-  return Reply{200, response};
+  return Reply{200, columns ? synccore::compactPushAnswer(cs, response) : std::move(response)};
 }
 
 Json SyncService::firstAnswer(const synccore::Changeset& cs, int64_t lastSeq) {

@@ -22,6 +22,12 @@ struct Change {
   Json toJson() const;
 };
 
+/// The id of the change a device stamped hlc on record's field: a UUID v8 whose first 48 bits are the
+/// stamp's wall time and the rest a SHA-256 of (hlc, record, field). A device's stamps never repeat,
+/// so the id is unique without being sent; the value is not hashed (a sensitive value must not
+/// be guessable from its change id).
+std::string changeIdFor(const std::string& hlc, const std::string& record, const std::string& field);
+
 /// A batch of changes pushed under one id; resending the same id and content is safe.
 struct Changeset {
   std::string id;

@@ -1,0 +1,145 @@
+// Push format 2 (columns) against a real server: the same changeset as format 1, compact answers,
+// replays, refusals with a JSON path, and nothing written by a bad body.
+#include "harness.h"
+#include "raw_http.h"
+
+#include <synccore/changeset_columns.h>
+#include <synccore/hlc.h>
+#include <synccore/random_id.h>
+#include <synccore/sqlite.h>
+
+using namespace e2e;
+
+namespace {
+
+/// A new household in grid G01 as a device stamps it: derived change ids, one HLC per change.
+synccore::Changeset household(const std::string& record, const std::string& address) {
+  synccore::Changeset cs{synccore::newUuid(), "dev2", {}};
+  const int64_t wall = synccore::HybridClock::systemWallMs();
+  uint32_t counter = 0;
+  for (auto [field, value] : std::vector<std::pair<std::string, Json>>{
+           {"grid", "G01"}, {"address", address}, {"head_name", "马文明"}, {"residence_status", "resident"}}) {
+    const std::string hlc = synccore::Hlc{wall, counter++, "dev2"}.toString();
+    cs.changes.push_back({synccore::changeIdFor(hlc, record, field), "household", record, "", field, value,
+                          std::nullopt, hlc});
+  }
+  return cs;
+}
+
+std::vector<int64_t> rowCounts(const std::string& db) {
+  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
+  std::vector<int64_t> out;
+  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts"}) {
+    auto st = raw.prepare(std::string("SELECT count(*) FROM ") + table);
+    st.step();
+    out.push_back(st.int64(0));
+  }
+  return out;
+}
+
+Json answerOf(const httplib::Result& res) {
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  return Json::parse(res->body);
+}
+
+}  // namespace
+
+TEST_CASE("a changeset in columns is merged like the same changeset in format 1", "[e2e][push-format]") {
+  Community community;
+  httplib::Client http("127.0.0.1", community.process().port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + signIn(http, "wang")}};
+  const auto post = [&](const Json& body) { return http.Post("/v1/changesets", auth, body.dump(), "application/json"); };
+
+  auto health = answerOf(http.Get("/v1/health"));
+  CHECK(health["push_formats"] == Json({1, 2}));
+
+  const std::string record = synccore::newUuid();
+  const synccore::Changeset cs = household(record, "玉泉家园3号楼");
+  const Json body = synccore::changesetToColumns(cs);
+  CHECK_FALSE(body["changes"].contains("change_id"));
+  const Json answer = answerOf(post(body));
+  CHECK(answer["format"] == 2);
+  CHECK(answer["changes"] == 4);
+  CHECK(answer["results"].empty());  // every change applied as sent: nothing more to say
+  const Json full = synccore::expandPushAnswer(cs, answer);
+  for (const Json& r : full["results"]) CHECK(r["outcome"] == "applied");
+
+  SECTION("the server derived the same change ids and holds the values") {
+    synccore::Database raw(community.dbPath(), synccore::Database::Mode::ReadOnly);
+    for (const auto& c : cs.changes) {
+      auto st = raw.prepare("SELECT f.value, f.version FROM applied_changes a, fields f"
+                            " WHERE a.change_id=? AND f.record_uuid=? AND f.field=?");
+      st.bind(1, c.changeId).bind(2, record).bind(3, c.field);
+      REQUIRE(st.step());
+      CHECK(Json::parse(st.text(0)) == c.value);
+      CHECK(st.text(1) == c.hlc);
+    }
+  }
+  SECTION("sent again it gets the same compact answer and writes nothing") {
+    const auto before = rowCounts(community.dbPath());
+    CHECK(answerOf(post(body)) == answer);
+    CHECK(rowCounts(community.dbPath()) == before);
+    synccore::Changeset altered = cs;
+    altered.changes[1].value = "别的地址";
+    expectRefusal(post(synccore::changesetToColumns(altered)), 409, "changeset_mismatch");
+    CHECK(rowCounts(community.dbPath()) == before);
+  }
+  SECTION("format 1 and format 2 of one changeset are one changeset") {
+    const synccore::Changeset second = household(synccore::newUuid(), "玉泉家园4号楼");
+    const Json first = answerOf(post(second.toJson()));
+    const auto before = rowCounts(community.dbPath());
+    const Json again = answerOf(post(synccore::changesetToColumns(second)));
+    CHECK(synccore::expandPushAnswer(second, again) == first);
+    CHECK(rowCounts(community.dbPath()) == before);
+  }
+  SECTION("a change the server changed or refused is named with its index") {
+    synccore::Changeset edit{synccore::newUuid(), "dev2", {}};
+    const std::string hlc = synccore::Hlc{synccore::HybridClock::systemWallMs(), 9, "dev2"}.toString();
+    // Based on a version the server never had: a concurrent edit, decided by policy.
+    edit.changes.push_back({synccore::changeIdFor(hlc, record, "address"), "household", record, "", "address",
+                            "另一个地址", synccore::Hlc{1, 0, "old"}.toString(), hlc});
+    const Json conflict = answerOf(post(synccore::changesetToColumns(edit)));
+    REQUIRE(conflict["results"].size() == 1);
+    CHECK(conflict["results"][0]["index"] == 0);
+    CHECK(conflict["results"][0]["outcome"] == "conflict");
+    CHECK(conflict["results"][0]["change_id"] == edit.changes[0].changeId);
+
+    synccore::Changeset bad = household(synccore::newUuid(), "玉泉家园5号楼");
+    bad.changes[3].value = "castle";
+    bad.changes[3].changeId = synccore::changeIdFor(bad.changes[3].hlc, bad.changes[3].record, "residence_status");
+    const auto before = rowCounts(community.dbPath());
+    auto refused = post(synccore::changesetToColumns(bad));
+    expectRefusal(refused, 422, "invalid_changes");
+    const Json rejected = Json::parse(refused->body)["rejected"];
+    REQUIRE(rejected.size() == 1);
+    CHECK(rejected[0]["change_id"] == bad.changes[3].changeId);
+    CHECK(rowCounts(community.dbPath()) == before);
+  }
+}
+
+TEST_CASE("bad bodies in columns are refused with the JSON path and change nothing", "[e2e][push-format][bad-input]") {
+  Community community;
+  httplib::Client http("127.0.0.1", community.process().port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + signIn(http, "wang")}};
+  const Json good = synccore::changesetToColumns(household(synccore::newUuid(), "玉泉家园6号楼"));
+  const auto before = rowCounts(community.dbPath());
+  const auto refused = [&](const std::function<void(Json&)>& edit, const std::string& words) {
+    Json body = good;
+    edit(body);
+    auto res = http.Post("/v1/changesets", auth, body.dump(), "application/json");
+    expectRefusal(res, 400, "bad_request");
+    CHECK_THAT(Json::parse(res->body).value("message", ""), Catch::Contains(words));
+  };
+  refused([](Json& b) { b["format"] = "2"; }, "changeset.format must be 2");
+  refused([](Json& b) { b["changes"]["field"][2] = 40; }, "changeset.changes.field[2] must point into changeset.fields");
+  refused([](Json& b) { b["changes"]["value"].erase(0); }, "changeset.changes.value must hold 4 entries");
+  refused([](Json& b) { b["records"][0] = "9c41"; }, "changeset.records[0] must be");
+  refused([](Json& b) { b["changes"]["wall"][0] = 1e30; }, "changeset.changes.wall[0] must be an integer");
+  refused([](Json& b) { b["versions"] = Json::array({"v1"}); }, "changeset.versions[0] must be an HLC stamp");
+  CHECK(rowCounts(community.dbPath()) == before);
+  auto health = http.Get("/v1/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
