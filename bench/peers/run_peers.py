@@ -387,10 +387,14 @@ def render(report):
              f"(plain statements, same file), mean of {median(f, 'capture_saves_timed'):,.0f} saves",
              f"{median(f, 'capture_ms_per_save_with_outbox'):.2f} / {median(f, 'capture_ms_per_save_without_outbox'):.2f} ms "
              f"({median(f, 'capture_overhead_ratio'):.2f}×)"),
-            ("push: JSON raw → gzip (zstd for comparison) → on the wire",
+            ("push (format 2, columns): JSON raw → gzip (zstd for comparison) → on the wire",
              f"{fmt_bytes(median(f, 'json_sent_raw_bytes'))} → {fmt_bytes(median(f, 'json_sent_gzip_bytes'))} "
              f"({fmt_bytes(median(f, 'json_sent_zstd_bytes'))}) → {fmt_bytes(median(f, 'wire_sent_bytes'))}; "
              f"{median(f, 'wire_sent_bytes_per_change'):.1f} B per change"),
+            ("the same changesets in push format 1 (one object per change): JSON raw → gzip",
+             f"{fmt_bytes(median(f, 'json_v1_sent_raw_bytes'))} → {fmt_bytes(median(f, 'json_v1_sent_gzip_bytes'))}"),
+            ("push answers (format 2: only results other than \"applied as sent\"): raw → on the wire",
+             f"{fmt_bytes(median(f, 'answer_raw_bytes'))} → {fmt_bytes(median(f, 'wire_received_bytes'))}"),
             ("server merge over HTTPS (A + B, request time) / push wall time incl. device batch + acknowledgement",
              f"{fmt_ms(median(f, 'merge_request_ms'))} / {fmt_ms(median(f, 'push_wall_ms'))}"),
             ("conflicts logged by kind (first run)", ", ".join(f"{k} {v:,}" for k, v in sorted(c.get("logged_by_kind", {}).items()))),

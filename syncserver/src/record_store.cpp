@@ -26,7 +26,10 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       " author TEXT NOT NULL, device TEXT NOT NULL, received_ms INTEGER NOT NULL);"
       "CREATE INDEX IF NOT EXISTS change_log_record ON change_log(record_uuid, field);"
       "CREATE TABLE IF NOT EXISTS person_ids(id_number TEXT NOT NULL, person_uuid TEXT PRIMARY KEY);"
-      "CREATE INDEX IF NOT EXISTS person_ids_number ON person_ids(id_number);");
+      "CREATE INDEX IF NOT EXISTS person_ids_number ON person_ids(id_number);"
+      // The grid change of a household that moved, by its change log seq: also sent to the grid it left.
+      "CREATE TABLE IF NOT EXISTS grid_moves(seq INTEGER PRIMARY KEY, household_uuid TEXT NOT NULL,"
+      " from_grid TEXT NOT NULL);");
 }
 
 std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
@@ -83,6 +86,13 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
       m_db.cached("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
   } else if (record.type == "household" && field == "grid" && side.value.is_string()) {
     m_db.cached("UPDATE records SET grid=? WHERE uuid=?").bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
+    if (!record.grid.empty() && record.grid != side.value.get<std::string>()) {
+      reannounce(record.uuid);
+      m_db.cached("INSERT INTO grid_moves(seq, household_uuid, from_grid)"
+                  " SELECT seq, record_uuid, ? FROM fields WHERE record_uuid=? AND field='grid'")
+          .bind(1, record.grid).bind(2, record.uuid).run();
+      if (m_moved) m_moved(record.uuid);
+    }
   } else if (record.type == "person" && field == "id_number") {
     m_db.cached("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
     if (side.value.is_string())
@@ -90,6 +100,20 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
           .bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
   }
   return seq;
+}
+
+void RecordStore::reannounce(const std::string& household) {
+  const int64_t from = lastSeq();
+  m_db.cached(
+          "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
+          " SELECT f.change_id, f.record_uuid, f.field, f.value, f.version, f.author, f.device, ?"
+          " FROM records r CROSS JOIN fields f ON f.record_uuid = r.uuid WHERE r.household_uuid = ? ORDER BY f.seq")
+      .bind(1, synccore::HybridClock::systemWallMs()).bind(2, household).run();
+  m_db.cached(
+          "UPDATE fields SET seq = (SELECT max(c.seq) FROM change_log c"
+          " WHERE c.record_uuid = fields.record_uuid AND c.field = fields.field AND c.seq > ?1)"
+          " WHERE record_uuid IN (SELECT uuid FROM records WHERE household_uuid = ?2)")
+      .bind(1, from).bind(2, household).run();
 }
 
 std::vector<std::string> RecordStore::personsWithIdNumber(const std::string& idNumber, const std::string& except) const {
@@ -103,11 +127,13 @@ std::vector<std::string> RecordStore::personsWithIdNumber(const std::string& idN
 }
 
 namespace {
+std::string gridList(size_t count) {
+  std::string sql = "(";
+  for (size_t i = 0; i < count; ++i) sql += i ? ",?" : "?";
+  return sql + (count == 0 ? "NULL)" : ")");
+}
 std::string gridFilter(bool allGrids, const std::vector<std::string>& grids, const char* column) {
-  if (allGrids) return "";
-  std::string sql = std::string(" AND ") + column + " IN (";
-  for (size_t i = 0; i < grids.size(); ++i) sql += i ? ",?" : "?";
-  return sql + (grids.empty() ? "NULL)" : ")");
+  return allGrids ? "" : std::string(" AND ") + column + " IN " + gridList(grids.size());
 }
 }  // namespace
 
@@ -124,13 +150,18 @@ std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, siz
                   // Only changes still current: one overwritten later reaches the device as the later one.
                   " CROSS JOIN fields f ON f.record_uuid=c.record_uuid AND f.field=c.field"
                   " WHERE c.seq > ? AND f.seq = c.seq") +
-      (exceptDevice.empty() ? "" : " AND c.device <> ?") + gridFilter(allGrids, grids, "h.grid") +
+      (exceptDevice.empty() ? "" : " AND c.device <> ?") +
+      // A household's move is also sent to the grid it left, so those tablets see where it went.
+      (allGrids ? "" : " AND (h.grid IN " + gridList(grids.size()) +
+                           " OR EXISTS (SELECT 1 FROM grid_moves m WHERE m.seq = c.seq AND m.from_grid IN " +
+                           gridList(grids.size()) + "))") +
       " ORDER BY c.seq LIMIT ?");
   int i = 1;
   st.bind(i++, after);
   if (!exceptDevice.empty()) st.bind(i++, exceptDevice);
   if (!allGrids)
-    for (const auto& g : grids) st.bind(i++, g);
+    for (int copy = 0; copy < 2; ++copy)
+      for (const auto& g : grids) st.bind(i++, g);
   st.bind(i, static_cast<int64_t>(limit));
   std::vector<synccore::PulledChange> out;
   while (st.step()) {

@@ -3,6 +3,7 @@
 #include "synccore/changeset.h"
 #include "synccore/sqlite.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,7 +44,10 @@ class RecordStore {
   std::optional<FieldSide> field(const std::string& uuid, const std::string& field) const;
   std::optional<std::string> newestVersion(const std::string& uuid) const;
   /// Sets a field (or the "_deleted" tombstone), appends it to the change log, returns its seq.
+  /// A household moved to another grid has its whole file announced again (see reannounce).
   int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side);
+  /// Called with the household's uuid after its file was announced again (reviews follow it).
+  void onHouseholdMoved(std::function<void(const std::string&)> listener) { m_moved = std::move(listener); }
   /// Live persons other than `except` holding this ID number.
   std::vector<std::string> personsWithIdNumber(const std::string& idNumber, const std::string& except) const;
   /// Changes after a sequence number visible in the given grids (all grids when empty and allGrids),
@@ -59,11 +63,16 @@ class RecordStore {
   std::map<std::string, FieldSide> fields(const std::string& uuid) const;
   /// Live (not deleted) records of a type belonging to a household, in uuid order.
   std::vector<std::string> liveChildren(const std::string& household, const std::string& type) const;
+  /// Appends every current field of a household and its members and visits to the change log
+  /// again (same change id, value and version; a new seq), so devices of the grid it moved into,
+  /// whose pull cursors are past the original changes, receive the whole file.
+  void reannounce(const std::string& household);
   /// Live fields of every record, for comparing devices with the server (tests, tools).
   Json snapshot(bool allGrids, const std::vector<std::string>& grids) const;
 
  private:
   synccore::Database& m_db;
+  std::function<void(const std::string&)> m_moved;
 };
 
 }  // namespace syncserver

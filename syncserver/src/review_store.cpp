@@ -95,6 +95,11 @@ std::vector<HouseholdReview> ReviewStore::changedAfter(int64_t after, size_t lim
   return out;
 }
 
+void ReviewStore::reannounce(const std::string& household) {
+  m_db.cached("UPDATE reviews SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM reviews) WHERE household_uuid=?")
+      .bind(1, household).run();
+}
+
 std::string ReviewStore::lastWorker(const std::string& household) const {
   auto st = m_db.cached(
       "SELECT c.author FROM change_log c JOIN records r ON r.uuid = c.record_uuid"

@@ -37,6 +37,8 @@ class ReviewStore {
                                             const std::vector<std::string>& grids, const std::string& state) const;
   /// The user who last changed the household or its members and visits from a device.
   std::string lastWorker(const std::string& household) const;
+  /// Gives a household's review a new seq, so devices of the grid it moved into receive it.
+  void reannounce(const std::string& household);
 
  private:
   synccore::Database& m_db;

@@ -22,6 +22,7 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   m_records = std::make_unique<RecordStore>(*m_db);
   m_conflicts = std::make_unique<ConflictStore>(*m_db, *m_audit);
   m_reviews = std::make_unique<ReviewStore>(*m_db);
+  m_records->onHouseholdMoved([this](const std::string& household) { m_reviews->reannounce(household); });
   // Until 2026-11 a changeset kept its whole answer; answers are now rebuilt from applied_changes. The
   // old table is kept aside: its changes stay known through applied_changes, so a replay is still a no-op.
   auto oldChangesets = m_db->prepare("SELECT 1 FROM pragma_table_info('changesets') WHERE name='response'");

@@ -95,3 +95,40 @@ TEST_CASE("a changeset sent again gets its first answer, duplicates included, an
   CHECK(post(first) == firstAnswer);
   CHECK(changeLogRows(community.dbPath()) == rows);
 }
+
+TEST_CASE("a household moved into another grid reaches that grid's tablets whole, with its review", "[e2e][pull]") {
+  Community community;
+  REQUIRE(community.server({"user", "add", "--name", "zhou", "--role", "supervisor"}, "password-zhou\n").exitCode == 0);
+  Device a = community.device("a", "wang"), z = community.device("z", "zhao");
+  Device sun = community.device("sun", "sun"), zhou = community.device("zhou", "zhou");
+  const std::string hh = a.ok(householdArgs("G01", "周一"));
+  const std::string person = a.ok({"member", "add", hh, "name=周一", "relation=head", "id_number=" + idNumber("19700101", "011")});
+  a.ok({"household", "set", hh, "address=玉泉家园7号楼"});
+  REQUIRE(a.sync()["ok"] == true);
+  sun.ok({"return", hh, "--comment", "address=门牌号与实际不符"});
+  // zhao's tablet (G02) is up to date, its cursors past every change of the household.
+  REQUIRE(z.sync()["ok"] == true);
+  REQUIRE_FALSE(z.snapshot().contains(hh));
+
+  REQUIRE(zhou.sync()["ok"] == true);
+  zhou.ok({"household", "set", hh, "grid=G02"});
+  REQUIRE(zhou.sync()["ok"] == true);
+
+  REQUIRE(z.sync()["ok"] == true);
+  const Json mine = z.snapshot(), server = zhou.snapshot();
+  REQUIRE(mine.contains(hh));
+  REQUIRE(mine.contains(person));
+  CHECK(mine[hh] == server[hh]);
+  CHECK(mine[person] == server[person]);
+  CHECK(mine[hh]["fields"]["address"] == "玉泉家园7号楼");
+  CHECK(mine[hh]["fields"]["grid"] == "G02");
+  const Json reviews = Json::parse(z.ok({"reviews", "--json"}));
+  REQUIRE(reviews.size() == 1);
+  CHECK(reviews[0]["household"] == hh);
+  CHECK(reviews[0]["state"] == "returned");
+  // Sent again it changes nothing, and wang's tablet (G01 only) learns of the move.
+  CHECK(z.sync()["ok"] == true);
+  CHECK(z.snapshot() == mine);
+  REQUIRE(a.sync()["ok"] == true);
+  CHECK(a.snapshot()[hh]["fields"]["grid"] == "G02");
+}
