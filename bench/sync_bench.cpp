@@ -338,7 +338,7 @@ PushStats pushAll(Device& d) {
 struct PullStats {
   double wallMs = 0;   // whole pull
   double getMs = 0;    // inside HttpClient::get
-  double applyMs = 0;  // PulledChange::fromJson + DeviceStore::applyPulled
+  double applyMs = 0;  // pullPageFromColumns + DeviceStore::applyPulled
   size_t changes = 0, requests = 0;
   uint64_t wireReceived = 0, wireSent = 0, rawBytes = 0;
 };
@@ -350,16 +350,17 @@ PullStats pullAll(Device& d) {
   while (true) {
     const int64_t cursor = d.store.pullCursor();
     const auto tg = Clock::now();
-    // As SyncClient does: the device names itself and gets none of its own changes back.
-    auto result = d.http.get("/v1/changes",
-                             {{"after", std::to_string(cursor)}, {"limit", "500"}, {"device", d.store.deviceId()}});
+    // As SyncClient does: the device names itself (none of its own changes back), pages in columns.
+    auto result = d.http.get("/v1/changes", {{"after", std::to_string(cursor)},
+                                             {"limit", "500"},
+                                             {"device", d.store.deviceId()},
+                                             {"format", "2"}});
     s.getMs += msSince(tg);
     ++s.requests;
     if (!result.ok()) fail("pull refused: HTTP " + std::to_string(result.status) + " " + result.detail);
     s.rawBytes += result.body.size();
     const auto ta = Clock::now();
-    std::vector<synccore::PulledChange> changes;
-    for (const Json& j : result.json.at("changes")) changes.push_back(synccore::PulledChange::fromJson(j));
+    const std::vector<synccore::PulledChange> changes = synccore::pullPageFromColumns(result.json);
     d.store.applyPulled(changes, result.json.value("next_after", cursor));
     s.applyMs += msSince(ta);
     s.changes += changes.size();

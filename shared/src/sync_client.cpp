@@ -163,11 +163,12 @@ bool SyncClient::pullPages(SyncSummary& summary, const std::string& path, const 
 bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
   return pullPages(summary, "/v1/changes", [&] { return m_store.pullCursor(); }, [&](const Json& page, int64_t next) {
     std::vector<PulledChange> changes;
-    for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
+    if (page.value("format", 1) == kColumnarFormat) changes = pullPageFromColumns(page);
+    else for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
     m_store.applyPulled(changes, next);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
-  }, {{"device", m_store.deviceId()}});  // the server leaves out this device's own changes
+  }, {{"device", m_store.deviceId()}, {"format", "2"}});  // the server leaves out this device's own changes
 }
 
 bool SyncClient::sendResubmits(SyncSummary& summary) {

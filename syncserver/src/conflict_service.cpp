@@ -120,7 +120,8 @@ std::variant<Conflict, Reply> ConflictService::decidable(const Session& s, const
 
 Json ConflictService::write(const std::string& actor, const RecordInfo& record, const std::string& field,
                             const Value& value) {
-  FieldSide side{value, m_state.tick().toString(), actor, "server", synccore::newUuid()};
+  const std::string version = m_state.tick().toString();
+  FieldSide side{value, version, actor, "server", synccore::changeIdFor(version, record.uuid, field)};
   m_state.records().apply(record, field, side);
   return Json{{"record", record.uuid}, {"field", field}, {"value", value}, {"version", side.version},
               {"change_id", side.changeId}};

@@ -169,13 +169,13 @@ void appendChanges(const DemoRecord& r, synccore::HybridClock& clock, std::vecto
   for (const auto& [key, value] : r.values) {
     if (value.is_null()) continue;
     Change c;
-    c.changeId = synccore::newUuid();
     c.recordType = r.type;
     c.record = r.uuid;
     c.parent = r.parent;
     c.field = key;
     c.value = value;
     c.hlc = clock.tick().toString();
+    c.changeId = synccore::changeIdFor(c.hlc, c.record, c.field);  // as a device names its changes
     out.push_back(std::move(c));
   }
 }

@@ -130,7 +130,7 @@ void HttpApi::installRoutes() {
     };
   };
   server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
-    send(res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}, {"push_formats", {1, 2}}}});
+    send(res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}, {"push_formats", {1, 2}}, {"pull_formats", {1, 2}}}});
   });
   server.Post("/v1/session", route(false, true, [this](const Session*, const Json& body, const httplib::Request&) {
                 return m_service.signIn(body);
@@ -147,7 +147,10 @@ void HttpApi::installRoutes() {
                if (req.has_param("device") && (device.empty() || device.size() > 64))
                  return Reply::error(400, "bad_request", "device must be the device id of 1-64 characters",
                                      "device 参数须为 1-64 个字符的设备编号");
-               return m_service.pull(*s, *after, static_cast<size_t>(*limit), device);
+               const std::string format = req.has_param("format") ? req.get_param_value("format") : "1";
+               if (format != "1" && format != "2")
+                 return Reply::error(400, "bad_request", "format must be 1 or 2", "format 参数须为 1 或 2");
+               return m_service.pull(*s, *after, static_cast<size_t>(*limit), device, format == "2");
              }));
   server.Get("/v1/snapshot", route(true, false, [this](const Session* s, const Json&, const httplib::Request&) {
                return m_service.snapshot(*s);

@@ -27,6 +27,11 @@ Json duplicateAnswer(Json first) {
   return Json{{"change_id", changeId}, {"outcome", "duplicate"}, {"first", std::move(first)}, {"current", std::move(current)}};
 }
 
+/// A change's first answer as applied_changes keeps it ('' for "applied as sent").
+Json storedAnswer(const Change& c, const std::string& text) {
+  return text.empty() ? synccore::plainPushResult(c) : Json::parse(text);
+}
+
 Json rejection(const Change& c, const std::string& code, const std::string& en, const std::string& zh) {
   return Json{{"change_id", c.changeId}, {"outcome", "rejected"}, {"code", code}, {"message", en}, {"message_zh", zh}};
 }
@@ -186,9 +191,10 @@ Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, c
                {"record_deleted", info.deleted}};
   if (auto tomb = pending.records.tombstoneVersion(c.record)) current["deleted_version"] = *tomb;
   result["current"] = std::move(current);
+  // A change applied as sent is stored as '' (most of them): its answer is rebuilt from the change.
   m_state.db().cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, ?, ?)")
       .bind(1, c.changeId)
-      .bind(2, result.dump())
+      .bind(2, synccore::isPlainPushResult(c, result) ? std::string() : result.dump())
       .bind(3, changesetId)
       .run();
   return result;
@@ -246,7 +252,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   for (size_t i = 0; i < cs.changes.size(); ++i) {
     const Change& c = cs.changes[i];
     if (pending.first[i]) {
-      results.push_back(duplicateAnswer(Json::parse(*pending.first[i])));
+      results.push_back(duplicateAnswer(storedAnswer(c, *pending.first[i])));
       continue;
     }
     results.push_back(applyChange(s, cs, c, pending.values[i], pending));
@@ -268,14 +274,15 @@ Json SyncService::firstAnswer(const synccore::Changeset& cs, int64_t lastSeq) {
   for (const auto& c : cs.changes) {
     outcome.bind(1, cs.id).bind(2, c.changeId);
     if (!outcome.step()) throw std::runtime_error("changeset " + cs.id + " is stored without change " + c.changeId);
-    Json first = Json::parse(outcome.text(0));
+    Json first = storedAnswer(c, outcome.text(0));
     results.push_back(outcome.int64(1) ? duplicateAnswer(std::move(first)) : std::move(first));
     outcome.reset();
   }
   return Json{{"id", cs.id}, {"results", results}, {"last_seq", lastSeq}};
 }
 
-Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std::string& exceptDevice) {
+Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std::string& exceptDevice,
+                        bool columns) {
   if (!mayWriteRecords(s)) return forbidden();
   if (after < 0 || limit == 0 || limit > kMaxPullPage)
     return Reply::error(400, "bad_request", "after >= 0 and 1 <= limit <= 1000", "参数 after/limit 超出范围");
@@ -285,6 +292,7 @@ Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std
   if (more) changes.pop_back();
   // Past the last visible change the cursor may skip changes of other grids.
   const int64_t next = more ? changes.back().seq : std::max(after, m_state.records().lastSeq());
+  if (columns) return Reply{200, synccore::pullPageToColumns(changes, next, more)};
   Json list = Json::array();
   for (const auto& c : changes) list.push_back(c.toJson());
   return Reply{200, Json{{"changes", list}, {"next_after", next}, {"has_more", more}}};

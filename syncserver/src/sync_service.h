@@ -24,7 +24,9 @@ class SyncService {
   std::optional<Session> authenticate(const std::string& token);
   Reply push(const Session& session, const Json& body);
   /// Accepted changes after a cursor; a device naming itself gets none of its own (it has them).
-  Reply pull(const Session& session, int64_t after, size_t limit, const std::string& exceptDevice = {});
+  /// One page of changes after a cursor; in columns (format 2) when `columns`.
+  Reply pull(const Session& session, int64_t after, size_t limit, const std::string& exceptDevice = {},
+             bool columns = false);
   Reply snapshot(const Session& session);
 
  private:

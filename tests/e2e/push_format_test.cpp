@@ -143,3 +143,24 @@ TEST_CASE("bad bodies in columns are refused with the JSON path and change nothi
   REQUIRE(health);
   CHECK(health->status == 200);
 }
+
+TEST_CASE("a pull page in columns holds the changes of the format 1 page", "[e2e][push-format][pull]") {
+  Community community;
+  httplib::Client http("127.0.0.1", community.process().port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + signIn(http, "wang")}};
+  for (const char* address : {"玉泉家园8号楼", "玉泉家园9号楼"})
+    answerOf(http.Post("/v1/changesets", auth, synccore::changesetToColumns(household(synccore::newUuid(), address)).dump(),
+                       "application/json"));
+  const httplib::Headers li{{"Authorization", "Bearer " + signIn(http, "li")}};
+  const Json v1 = answerOf(http.Get("/v1/changes?after=0&limit=5&device=tablet-li", li));
+  const Json v2 = answerOf(http.Get("/v1/changes?after=0&limit=5&device=tablet-li&format=2", li));
+  CHECK(v2["format"] == 2);
+  CHECK(v2["next_after"] == v1["next_after"]);
+  CHECK(v2["has_more"] == true);
+  const auto changes = synccore::pullPageFromColumns(v2);
+  REQUIRE(changes.size() == v1["changes"].size());
+  for (size_t i = 0; i < changes.size(); ++i) CHECK(changes[i].toJson() == v1["changes"][i]);
+  CHECK(v2.dump().size() < v1.dump().size());
+  expectRefusal(http.Get("/v1/changes?after=0&format=3", li), 400, "bad_request");
+  CHECK(answerOf(http.Get("/v1/health"))["pull_formats"] == Json({1, 2}));
+}

@@ -195,3 +195,46 @@ TEST_CASE("a compact answer lists only what the device must learn and expands to
   CHECK_THROWS_AS(synccore::expandPushAnswer(cs, outOfRange), WireError);
   CHECK_THROWS_AS(synccore::expandPushAnswer(cs, answer), WireError);  // a format 1 answer
 }
+
+TEST_CASE("a pull page in columns carries the same changes as format 1", "[columns]") {
+  std::vector<synccore::PulledChange> page;
+  int64_t seq = 4200;
+  for (const Change& c : sample().changes) {
+    synccore::PulledChange p;
+    p.seq = (seq += 3);
+    p.change = c;
+    p.change.baseVersion.reset();
+    p.version = c.hlc;
+    p.author = c.hlc.find("server") != std::string::npos ? "sun" : "wang";
+    p.device = c.hlc.find("server") != std::string::npos ? "server" : kDevice;
+    page.push_back(p);
+  }
+  page[1].change.changeId = synccore::newUuid();  // a change id that is not derived is sent
+  const Json columns = synccore::pullPageToColumns(page, 4300, true);
+  CHECK(columns["format"] == 2);
+  CHECK(columns["next_after"] == 4300);
+  CHECK(columns["has_more"] == true);
+  CHECK(columns["authors"] == Json({"wang", "sun"}));
+  CHECK(columns["changes"]["change_id"][1] == page[1].change.changeId);
+  CHECK(columns["changes"]["change_id"][0].is_null());
+
+  const auto back = synccore::pullPageFromColumns(reparsed(columns));
+  REQUIRE(back.size() == page.size());
+  for (size_t i = 0; i < page.size(); ++i) {
+    INFO("change " << i);
+    CHECK(back[i].toJson() == page[i].toJson());
+    CHECK(back[i].change.value.dump() == page[i].change.value.dump());
+  }
+  CHECK(synccore::pullPageFromColumns(synccore::pullPageToColumns({}, 17, false)).empty());
+
+  Json bad = reparsed(columns);
+  bad["changes"]["author"][0] = 9;
+  CHECK_THROWS_WITH(synccore::pullPageFromColumns(bad), Catch::Contains("page.changes.author[0] must point into page.authors"));
+  bad = reparsed(columns);
+  bad.erase("nodes");
+  CHECK_THROWS_WITH(synccore::pullPageFromColumns(bad), Catch::Contains("page.nodes is missing"));
+  bad = reparsed(columns);
+  bad["changes"]["seq"].erase(0);
+  CHECK_THROWS_WITH(synccore::pullPageFromColumns(bad), Catch::Contains("page.changes.seq must hold 6 entries"));
+  CHECK_THROWS_AS(synccore::pullPageFromColumns(Json{{"changes", Json::array()}}), WireError);
+}

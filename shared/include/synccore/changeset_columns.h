@@ -1,6 +1,6 @@
 #pragma once
-// Push format 2: a changeset as columns over dictionaries, and its compact answer
-// (docs/sync-protocol.md, "Push format 2"). Same content and digest as format 1, fewer bytes.
+// Format 2: changesets and pull pages as columns over dictionaries, compact push answers
+// (docs/sync-protocol.md, "Format 2"). Same content (and digest) as format 1, fewer bytes.
 #include "synccore/changeset.h"
 
 namespace synccore {
@@ -16,6 +16,12 @@ Json changesetToColumns(const Changeset& changeset);
 /// Strict parser of a format 2 body: every error names the JSON path. Throws WireError.
 Changeset changesetFromColumns(const Json& body);
 
+/// The format 1 result of a change the server applied exactly as the device sent it: outcome
+/// "applied", current value = the value sent, version = its HLC, record not deleted.
+Json plainPushResult(const Change& change);
+/// True when result says no more than plainPushResult(change) (values compared as JSON text).
+bool isPlainPushResult(const Change& change, const Json& result);
+
 /// A push answer (format 1: one result per change) in format 2: results that say no more than
 /// "applied as sent" are left out; the others carry their "index" in the changeset.
 Json compactPushAnswer(const Changeset& changeset, const Json& answer);
@@ -23,5 +29,12 @@ Json compactPushAnswer(const Changeset& changeset, const Json& answer);
 /// The format 1 answer, one result per change in order, from a format 2 answer to changeset.
 /// Throws WireError when the answer does not fit the changeset.
 Json expandPushAnswer(const Changeset& changeset, const Json& compact);
+
+/// A pull page (GET /v1/changes?format=2) in columns: seq, author and device columns besides the
+/// push columns (no base versions), and the change ids that are derived left out.
+Json pullPageToColumns(const std::vector<PulledChange>& changes, int64_t nextAfter, bool hasMore);
+
+/// The changes of a format 2 pull page, in order. Throws WireError.
+std::vector<PulledChange> pullPageFromColumns(const Json& page);
 
 }  // namespace synccore
