@@ -31,11 +31,17 @@ url=$(grep -o "http://127.0.0.1:[0-9]*" "$tmp/server.log" | head -1)
 echo "$password" | "$ctl" --db "$tmp/other.db" login --server "$url" --user "$worker" >/dev/null
 "$ctl" --db "$tmp/other.db" sync >/dev/null
 household=$("$ctl" --db "$tmp/other.db" list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["uuid"])')
+# Meanwhile the supervisor reassigns another of the worker's households to grid G03 (worker02's), so
+# the list shows it as moved away.
+moved=$("$ctl" --db "$tmp/other.db" list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[1]["uuid"])')
+password_of supervisor | "$ctl" --db "$tmp/mover.db" login --server "$url" --user supervisor >/dev/null
+"$ctl" --db "$tmp/mover.db" sync >/dev/null
 other="$ctl --db $tmp/other.db household set $household address=玉泉家园3号楼2单元301室 >/dev/null && $ctl --db $tmp/other.db sync >/dev/null"
+other="$other && $ctl --db $tmp/mover.db household set $moved grid=G03 >/dev/null && $ctl --db $tmp/mover.db sync >/dev/null"
 
 mkdir -p "$out"
 "$build/mobile/anju_screenshot_tour" --db "$tmp/tablet.db" --server "$url" --user "$worker" \
-    --password "$password" --conflict-household "$household" --other-device "$other" --out "$out"
+    --password "$password" --conflict-household "$household" --other-device "$other" --moved-household "$moved" --out "$out"
 # The supervisor sees the conflict the tablet's edit raised, then the dashboard; the auditor the log.
 "$build/mobile/anju_screenshot_tour" --mode supervisor --db "$tmp/supervisor.db" --server "$url" --user supervisor \
     --password "$(password_of supervisor)" --out "$tmp/extra"

@@ -405,6 +405,10 @@
         <translation>%1 people</translation>
     </message>
     <message>
+        <source>已移交至网格 %1,不再由您负责</source>
+        <translation>Moved to grid %1: no longer yours</translation>
+    </message>
+    <message>
         <source>本月待回访</source>
         <translation>Revisit due this month</translation>
     </message>

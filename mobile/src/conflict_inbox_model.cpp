@@ -149,7 +149,7 @@ void ConflictInboxModel::resolve(const QString& conflictId, const QString& take,
     if (const auto* def = row ? store.definition().record(row->value("recordType").toString().toStdString()) : nullptr)
       field = def->field(row->value("fieldKey").toString().toStdString());
     const auto parsed = field ? synccore::parseFieldInput(*field, valueText.toStdString())
-                              : synccore::ParsedInput{Json(valueText.toStdString())};
+                              : synccore::ParsedInput{Json(valueText.toStdString()), true, {}, {}};
     if (!parsed.ok) {
       emit resolved(false, DisplayFormat::chosen(parsed.messageZh, parsed.messageEn));
       return;

@@ -29,7 +29,8 @@ QHash<int, QByteArray> HouseholdListModel::roleNames() const {
           {DueRevisitRole, "dueRevisit"},
           {PendingChangesRole, "pendingChanges"},
           {NoticesRole, "notices"},
-          {ReturnedRole, "returned"}};
+          {ReturnedRole, "returned"},
+          {MovedAwayRole, "movedAway"}};
 }
 
 QVariant HouseholdListModel::data(const QModelIndex& index, int role) const {
@@ -55,6 +56,7 @@ QVariant HouseholdListModel::data(const QModelIndex& index, int role) const {
     case PendingChangesRole: return static_cast<int>(h.pendingChanges);
     case NoticesRole: return static_cast<int>(h.notices);
     case ReturnedRole: return h.reviewState == "returned";
+    case MovedAwayRole: return movedAway(h);
     default: return {};
   }
 }
@@ -96,12 +98,16 @@ bool HouseholdListModel::visitedThisMonth(const synccore::HouseholdSummary& h) c
 }
 
 bool HouseholdListModel::dueRevisit(const synccore::HouseholdSummary& h) const {
-  if (visitedThisMonth(h)) return false;
+  if (visitedThisMonth(h) || movedAway(h)) return false;
   // Monitored households are revisited every month; others when their last visit said so.
   if (isMonitored(h)) return true;
   const QDate today = m_today.isValid() ? m_today : QDate::currentDate();
   const QDate due = QDate::fromString(QString::fromStdString(h.nextVisitDue), Qt::ISODate);
   return due.isValid() && due <= QDate(today.year(), today.month(), today.daysInMonth());
+}
+
+bool HouseholdListModel::movedAway(const synccore::HouseholdSummary& h) const {
+  return !m_grids.isEmpty() && !m_grids.contains(QString::fromStdString(h.grid));
 }
 
 bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) {
@@ -111,14 +117,16 @@ bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) {
 void HouseholdListModel::reload() {
   Session* session = Session::instance();
   if (!session) return;
+  m_grids = session->grids();
   const auto all = session->store().listHouseholds();
-  m_households = static_cast<int>(all.size());
-  m_people = m_visited = m_due = m_attention = 0;
+  m_households = m_people = m_visited = m_due = m_attention = 0;
   for (const auto& h : all) {
+    m_attention += needsAttention(h) ? 1 : 0;  // refused edits of a moved household still need the worker
+    if (movedAway(h)) continue;
+    ++m_households;
     m_people += static_cast<int>(h.memberCount);
     m_visited += visitedThisMonth(h) ? 1 : 0;
     m_due += dueRevisit(h) ? 1 : 0;
-    m_attention += needsAttention(h) ? 1 : 0;
   }
   emit totalsChanged();
   if (m_search.trimmed().isEmpty()) {

@@ -40,6 +40,7 @@ class HouseholdListModel : public QAbstractListModel {
     PendingChangesRole,
     NoticesRole,
     ReturnedRole,
+    MovedAwayRole,
   };
 
   explicit HouseholdListModel(QObject* parent = nullptr);
@@ -55,6 +56,7 @@ class HouseholdListModel : public QAbstractListModel {
   QString monitoringCategory() const { return m_category; }
   /// With the Monitored filter: one category code, or empty for every monitored household.
   void setMonitoringCategory(const QString& code);
+  /// Totals over the households of the user's grids (moved-away ones left out).
   int households() const { return m_households; }
   int people() const { return m_people; }
   int visitedThisMonth() const { return m_visited; }
@@ -70,6 +72,9 @@ class HouseholdListModel : public QAbstractListModel {
   bool visitedThisMonth(const synccore::HouseholdSummary& h) const;
   bool dueRevisit(const synccore::HouseholdSummary& h) const;
   static bool needsAttention(const synccore::HouseholdSummary& h);
+  /// The household moved to a grid the signed-in user does not cover (a supervisor reassigned it):
+  /// still listed, with a notice, but no longer counted or due.
+  bool movedAway(const synccore::HouseholdSummary& h) const;
 
  signals:
   void searchChanged();
@@ -87,6 +92,7 @@ class HouseholdListModel : public QAbstractListModel {
   Filter m_filter = All;
   QString m_category;
   QDate m_today;
+  QStringList m_grids;  // the signed-in user's grids; empty = every grid
   std::vector<synccore::HouseholdSummary> m_matches;  // search results, before the filter
   std::vector<synccore::HouseholdSummary> m_rows;
   int m_households = 0, m_people = 0, m_visited = 0, m_due = 0, m_attention = 0;

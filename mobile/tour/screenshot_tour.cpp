@@ -84,6 +84,7 @@ int main(int argc, char* argv[]) {
                      {"mode", "worker (default), supervisor or auditor", "MODE"},
                      {"conflict-household", "the household whose address another device changes", "UUID"},
                      {"other-device", "command run after the first sync: another device changes that address", "CMD"},
+                     {"moved-household", "a household the other device's command moves out of the worker's grids", "UUID"},
                      {"out", "directory for the PNG files", "DIR"}});
   parser.process(app);
   QDir().mkpath(parser.value("out"));
@@ -205,6 +206,15 @@ int main(int argc, char* argv[]) {
   window->resize(800, 1280);
   QMetaObject::invokeMethod(workspace, "showList");
   if (!tour.shoot("08-portrait-list")) return 1;
+  // 14. A household a supervisor moved to another grid: found by its head's name, flagged, not counted.
+  if (parser.isSet("moved-household")) {
+    const auto moved = session.store().load(parser.value("moved-household").toStdString());
+    QObject* search = tour.find("searchField");
+    if (!moved || !search) return fail("the moved household or the search field");
+    search->setProperty("text", QString::fromStdString(moved->values.at("head_name").get<std::string>()));
+    if (!tour.shoot("14-moved-household")) return 1;
+    search->setProperty("text", QString());
+  }
   QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, household));
   if (!tour.shoot("09-portrait-household")) return 1;
   return 0;

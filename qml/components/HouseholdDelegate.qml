@@ -19,6 +19,7 @@ ItemDelegate {
     required property int pendingChanges
     required property int notices
     required property bool returned
+    required property bool movedAway
     property bool selected: false
 
     implicitHeight: Math.max(Theme.touch + 24, column.implicitHeight + 20)
@@ -54,6 +55,12 @@ ItemDelegate {
         Flow {
             Layout.fillWidth: true
             spacing: 6
+            Badge {
+                objectName: "movedAwayBadge"
+                visible: row.movedAway
+                text: qsTr("已移交至网格 %1,不再由您负责").arg(row.grid)
+                tint: Theme.secondaryText
+            }
             Badge { visible: row.monitored; text: row.monitoring; tint: Theme.warning }
             Badge { visible: row.dueRevisit; text: qsTr("本月待回访"); tint: Theme.primary }
             Badge { objectName: "returnedBadge"; visible: row.returned; text: qsTr("已退回,待修改"); tint: Theme.error }

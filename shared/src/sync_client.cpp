@@ -165,10 +165,22 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
     std::vector<PulledChange> changes;
     if (page.value("format", 1) == kColumnarFormat) changes = pullPageFromColumns(page);
     else for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
+    // A household that left this device's grids is announced by its grid change alone: a device that
+    // never held it has nothing to update, and must not keep a bare record of it.
+    std::erase_if(changes, [&](const PulledChange& p) { return movedAwayFromUs(p) && !m_store.load(p.change.record); });
     m_store.applyPulled(changes, next);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
   }, {{"device", m_store.deviceId()}, {"format", "2"}});  // the server leaves out this device's own changes
+}
+
+bool SyncClient::movedAwayFromUs(const PulledChange& p) const {
+  if (p.change.recordType != "household" || p.change.field != "grid" || !p.change.value.is_string()) return false;
+  const Json grids = Json::parse(m_store.setting("grids"), nullptr, false);
+  if (!grids.is_array() || grids.empty()) return false;  // sees every grid
+  for (const Json& g : grids)
+    if (g == p.change.value) return false;
+  return true;
 }
 
 bool SyncClient::sendResubmits(SyncSummary& summary) {

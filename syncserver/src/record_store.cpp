@@ -106,9 +106,11 @@ void RecordStore::reannounce(const std::string& household) {
   const int64_t from = lastSeq();
   m_db.cached(
           "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
-          " SELECT f.change_id, f.record_uuid, f.field, f.value, f.version, f.author, f.device, ?"
-          " FROM records r CROSS JOIN fields f ON f.record_uuid = r.uuid WHERE r.household_uuid = ? ORDER BY f.seq")
-      .bind(1, synccore::HybridClock::systemWallMs()).bind(2, household).run();
+          // The copy keeps the original's receipt time: it is the same write, sent again.
+          " SELECT f.change_id, f.record_uuid, f.field, f.value, f.version, f.author, f.device, c.received_ms"
+          " FROM records r CROSS JOIN fields f ON f.record_uuid = r.uuid CROSS JOIN change_log c ON c.seq = f.seq"
+          " WHERE r.household_uuid = ? ORDER BY f.seq")
+      .bind(1, household).run();
   m_db.cached(
           "UPDATE fields SET seq = (SELECT max(c.seq) FROM change_log c"
           " WHERE c.record_uuid = fields.record_uuid AND c.field = fields.field AND c.seq > ?1)"

@@ -103,7 +103,8 @@ void ReviewStore::reannounce(const std::string& household) {
 std::string ReviewStore::lastWorker(const std::string& household) const {
   auto st = m_db.cached(
       "SELECT c.author FROM change_log c JOIN records r ON r.uuid = c.record_uuid"
-      " WHERE r.household_uuid=? AND c.device<>'server' ORDER BY c.seq DESC LIMIT 1");
+      // By receipt time: a household's move copies its changes with new seqs but their own receipt times.
+      " WHERE r.household_uuid=? AND c.device<>'server' ORDER BY c.received_ms DESC, c.seq DESC LIMIT 1");
   st.bind(1, household);
   return st.step() ? st.text(0) : std::string();
 }

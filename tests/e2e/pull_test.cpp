@@ -131,4 +131,9 @@ TEST_CASE("a household moved into another grid reaches that grid's tablets whole
   CHECK(z.snapshot() == mine);
   REQUIRE(a.sync()["ok"] == true);
   CHECK(a.snapshot()[hh]["fields"]["grid"] == "G02");
+  // A new G01 tablet never held the household: the move alone must not leave a bare record on it.
+  Device fresh = community.device("fresh", "li");
+  REQUIRE(fresh.sync()["ok"] == true);
+  CHECK_FALSE(fresh.snapshot().contains(hh));
+  CHECK_FALSE(fresh.snapshot().contains(person));
 }

@@ -3,6 +3,10 @@
 #include "household_list_model.h"
 #include "test_suites.h"
 
+#include <synccore/changeset_columns.h>
+#include <synccore/hlc.h>
+#include <synccore/random_id.h>
+
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -39,8 +43,8 @@ class HouseholdListTest : public QObject {
     const std::string zhao = t.addHousehold("赵六", "金凤小区5号", "marginal");
     t.addPerson(zhao, {{"name", "赵六"}, {"relation", "head"}, {"id_number", idNumber("19650808", "051")}});
     t.addVisit(zhao, today);
-    const std::string sun = t.addHousehold("孙七", "金凤小区8号");
-    t.addVisit(sun, apptest::monthsAgo(12), apptest::monthsAgo(11));
+    m_sun = t.addHousehold("孙七", "金凤小区8号");
+    t.addVisit(m_sun, apptest::monthsAgo(12), apptest::monthsAgo(11));
     m_zhou = t.addHousehold("周八", "金凤小区9号");
     t.refuse(m_zhou, "address", "该网格不属于你");
     m_model = std::make_unique<HouseholdListModel>();
@@ -123,10 +127,49 @@ class HouseholdListTest : public QObject {
     QCOMPARE(m_model->rowCount(), 6);
   }
 
+  /// A supervisor moved 孙七 (overdue) to grid G02: the sync brings the grid change.
+  void householdMovedToAnotherGridIsFlaggedNotCounted() {
+    // Synced first (the server applied every change as sent), so the pulled move is not held back.
+    auto& store = m_tablet->store();
+    for (auto batch = store.nextPushBatch(2000); !batch.entries.empty(); batch = store.nextPushBatch(2000)) {
+      synccore::Json results = synccore::Json::array();
+      for (const auto& c : batch.toChangeset(store.deviceId()).changes) results.push_back(synccore::plainPushResult(c));
+      QCOMPARE(store.acknowledgePush(batch.changesetId, results), batch.entries.size());
+    }
+    synccore::PulledChange move;
+    move.seq = 99;
+    move.change.changeId = synccore::newUuid();
+    move.change.recordType = "household";
+    move.change.record = m_sun;
+    move.change.field = "grid";
+    move.change.value = "G02";
+    move.version = synccore::Hlc{synccore::HybridClock::systemWallMs() + 1000, 0, "server"}.toString();
+    move.change.hlc = move.version;
+    move.author = "sun";
+    move.device = "server";
+    QCOMPARE(store.applyPulled({move}, 99), size_t(1));
+    m_model->reload();
+    QCOMPARE(m_model->households(), 4);
+    QCOMPARE(m_model->dueThisMonth(), 1);
+    QCOMPARE(m_model->needingAttention(), 1);
+    QCOMPARE(m_model->rowCount(), 5);  // still listed, with its notice
+    int moved = 0;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+      const auto index = m_model->index(row);
+      const bool away = m_model->data(index, HouseholdListModel::MovedAwayRole).toBool();
+      moved += away ? 1 : 0;
+      QCOMPARE(away, m_model->data(index, HouseholdListModel::UuidRole).toString() == QString::fromStdString(m_sun));
+      if (away) QVERIFY(!m_model->data(index, HouseholdListModel::DueRevisitRole).toBool());
+    }
+    QCOMPARE(moved, 1);
+    m_model->setFilter(HouseholdListModel::DueRevisit);
+    QCOMPARE(heads(*m_model), QStringList{QStringLiteral("李四")});
+  }
+
  private:
   std::unique_ptr<apptest::TempTablet> m_tablet;
   std::unique_ptr<HouseholdListModel> m_model;
-  std::string m_zhou;
+  std::string m_zhou, m_sun;
   const std::string m_liId = idNumber("19801212", "021");
 };
 

@@ -54,6 +54,8 @@ class SyncClient {
   bool pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
                  const std::function<void(const Json& page, int64_t next)>& store, QueryParams params = {});
   void fail(SyncSummary& summary, const HttpResult& result);
+  /// A pulled change moving a household to a grid this device's user does not cover.
+  bool movedAwayFromUs(const PulledChange& p) const;
   DeviceStore& m_store;
   HttpClient& m_http;
   Options m_options;
