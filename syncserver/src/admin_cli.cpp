@@ -1,5 +1,6 @@
 #include "admin_cli.h"
 
+#include "audit_service.h"
 #include "demo_loader.h"
 #include "http_api.h"
 #include "server_state.h"
@@ -8,6 +9,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <thread>
 
@@ -165,14 +167,45 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   withDb(exportCmd);
   exportCmd->add_option("--format", format)->check(CLI::IsMember({"csv", "json"}));
   exportCmd->add_option("--out", outFile, "file to write (default: standard output)");
+  // The filters of GET /v1/audit/export, under the same names (docs/audit-log.md).
+  std::map<std::string, std::string> auditFilters;
+  for (const auto& [name, help] : std::vector<std::pair<std::string, std::string>>{
+           {"from", "recorded at or after (ISO prefix, e.g. 2026-11-01)"},
+           {"to", "recorded at or before (ISO prefix, inclusive)"},
+           {"kind", "conflict, decision, return, resubmit or approve"},
+           {"actor", "the user who caused the entry"},
+           {"user", "the actor or either side's user of the conflict"},
+           {"grid", "one grid"},
+           {"field", "one field key"},
+           {"decision", "a decision's take (server, incoming, value, restore, confirm_delete, merge)"},
+           {"conflict", "one conflict's id"},
+           {"record", "one record's UUID"}})
+    exportCmd->add_option("--" + name, auditFilters[name], help);
   exportCmd->callback([&] {
     action = [&] {
       ServerState state(db, keyFile);
+      QueryParams query{{"format", format}};
+      for (const auto& [name, value] : auditFilters)
+        if (!value.empty()) query.emplace(name, value);
+      // The server's own operator: every grid, like an admin over HTTP.
+      const Session console{User{"console", Role::Admin, {}, false, ""}, 0};
+      const Reply reply = [&] {
+        std::lock_guard lock(state.mutex());
+        return AuditService(state).exportLog(console, query);
+      }();
+      if (reply.status != 200) {
+        err << reply.body.value("message_zh", "") << " / " << reply.body.value("message", "") << "\n";
+        return 1;
+      }
       std::ofstream file;
       if (!outFile.empty()) file.open(outFile, std::ios::binary);
       std::ostream& target = outFile.empty() ? out : file;
-      if (format == "csv") state.audit().exportCsv(target);
-      else state.audit().exportJson(target);
+      target << reply.raw;
+      target.flush();
+      if (!target) {
+        err << "无法写入 / cannot write " << (outFile.empty() ? std::string("standard output") : outFile) << "\n";
+        return 1;
+      }
       return 0;
     };
   });

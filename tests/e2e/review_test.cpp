@@ -130,6 +130,22 @@ TEST_CASE("two workers conflict, the supervisor decides, both receive the decide
   CHECK(csv.rfind("\xEF\xBB\xBFseq,", 0) == 0);
   CHECK(csv.find("电话核实为乙地址") != std::string::npos);
   CHECK(community.server({"audit", "verify"}).exitCode == 0);
+  // The server operator's export takes the same filters as the auditors' (syncserver audit export).
+  REQUIRE(community.server({"audit", "export", "--format", "json", "--out", community.file("all.json")}).exitCode == 0);
+  REQUIRE(community.server({"audit", "export", "--format", "json", "--decision", "incoming", "--field", "address",
+                            "--out", community.file("incoming.json")}).exitCode == 0);
+  const Json all = Json::parse(readFile(community.file("all.json")));
+  const Json incoming = Json::parse(readFile(community.file("incoming.json")));
+  CHECK(all["entries"].size() > incoming["entries"].size());
+  REQUIRE(incoming["entries"].size() == 1);
+  CHECK(incoming["entries"][0]["body"]["decision"]["reason"] == "电话核实为乙地址");
+  CHECK(incoming["verification"]["ok"] == true);
+  const auto decisions = community.server({"audit", "export", "--format", "csv", "--kind", "decision"});
+  REQUIRE(decisions.exitCode == 0);
+  CHECK(decisions.out.find("电话核实为乙地址") != std::string::npos);
+  CHECK(csv.find(",conflict,") != std::string::npos);  // the whole log holds conflict entries ...
+  CHECK(decisions.out.find(",conflict,") == std::string::npos);  // ... the filtered one none
+  CHECK(community.server({"audit", "export", "--format", "csv", "--colour", "red"}).exitCode != 0);
 }
 
 TEST_CASE("return to worker, fix, resubmit, approve: the loop and its history", "[e2e][review]") {
