@@ -91,13 +91,18 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     if (batch.entries.empty()) return true;
     if (progress) progress("push", done, total);
     const Changeset changeset = batch.toChangeset(m_store.deviceId());
-    const Json body = changesetToColumns(changeset);
+    const Json body = m_pushColumns ? changesetToColumns(changeset) : changeset.toJson();
     auto result = send([&] { return m_http.postJson("/v1/changesets", body); }, summary);
+    if (m_pushColumns && result.status == 400 && result.json.is_object() &&
+        result.json.value("message", "").find("changeset.format") != std::string::npos) {
+      m_pushColumns = false;  // a server older than format 2 refused the member: the same batch in format 1
+      continue;
+    }
     if (result.ok()) {
       Json results;
       try {
-        results = expandPushAnswer(changeset, result.json)["results"];
-      } catch (const WireError& e) {
+        results = m_pushColumns ? expandPushAnswer(changeset, result.json)["results"] : result.json.at("results");
+      } catch (const std::exception& e) {
         result.transport = TransportError::BadResponse;
         result.detail = std::string("push answer: ") + e.what();
         result.messageZh = "服务器的应答无法识别";

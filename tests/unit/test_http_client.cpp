@@ -1,4 +1,5 @@
 #include "synccore/http_client.h"
+#include "local_server.h"
 #include "temp_dir.h"
 
 #include <httplib.h>
@@ -23,40 +24,6 @@
 using namespace synccore;
 
 namespace {
-
-/// A cpp-httplib server on 127.0.0.1 with an ephemeral port, served from a thread until destroyed.
-class LocalServer {
- public:
-  explicit LocalServer(
-      std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>())
-      : m_server(std::move(server)) {}
-  ~LocalServer() {
-    if (!m_thread.joinable()) return;
-    // stop() only works once the accept loop runs; connections queue in the backlog until then.
-    while (!m_server->is_running() && !m_finished)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    m_server->stop();
-    m_thread.join();
-  }
-  httplib::Server& routes() { return *m_server; }
-  void start() {
-    m_port = m_server->bind_to_any_port("127.0.0.1");
-    REQUIRE(m_port > 0);
-    m_thread = std::thread([this] {
-      m_server->listen_after_bind();
-      m_finished = true;
-    });
-  }
-  std::string url(const std::string& scheme = "http") const {
-    return scheme + "://127.0.0.1:" + std::to_string(m_port);
-  }
-
- private:
-  std::unique_ptr<httplib::Server> m_server;
-  std::thread m_thread;
-  std::atomic<bool> m_finished{false};
-  int m_port = -1;
-};
 
 /// What a handler saw of the last request, read by the test after the response arrived.
 struct Seen {

@@ -59,6 +59,7 @@ class SyncClient {
   DeviceStore& m_store;
   HttpClient& m_http;
   Options m_options;
+  bool m_pushColumns = true;  // push format 2 until a server refuses it (then format 1)
 };
 
 }  // namespace synccore

@@ -1,0 +1,44 @@
+#pragma once
+// A cpp-httplib server on 127.0.0.1 for unit tests that need an HTTP peer at a seam.
+#include <catch2/catch.hpp>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+/// A cpp-httplib server on 127.0.0.1 with an ephemeral port, served from a thread until destroyed.
+class LocalServer {
+ public:
+  explicit LocalServer(
+      std::unique_ptr<httplib::Server> server = std::make_unique<httplib::Server>())
+      : m_server(std::move(server)) {}
+  ~LocalServer() {
+    if (!m_thread.joinable()) return;
+    // stop() only works once the accept loop runs; connections queue in the backlog until then.
+    while (!m_server->is_running() && !m_finished)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    m_server->stop();
+    m_thread.join();
+  }
+  httplib::Server& routes() { return *m_server; }
+  void start() {
+    m_port = m_server->bind_to_any_port("127.0.0.1");
+    REQUIRE(m_port > 0);
+    m_thread = std::thread([this] {
+      m_server->listen_after_bind();
+      m_finished = true;
+    });
+  }
+  std::string url(const std::string& scheme = "http") const {
+    return scheme + "://127.0.0.1:" + std::to_string(m_port);
+  }
+
+ private:
+  std::unique_ptr<httplib::Server> m_server;
+  std::thread m_thread;
+  std::atomic<bool> m_finished{false};
+  int m_port = -1;
+};
