@@ -56,12 +56,7 @@ QString Session::role() const { return QString::fromStdString(m_store->setting("
 
 QStringList Session::grids() const {
   QStringList out;
-  const std::string text = m_store->setting("grids");
-  if (text.empty()) return out;
-  const auto json = synccore::Json::parse(text, nullptr, false);
-  if (json.is_array())
-    for (const auto& g : json)
-      if (g.is_string()) out << QString::fromStdString(g.get<std::string>());
+  for (const auto& g : synccore::signedInGrids(*m_store)) out << QString::fromStdString(g);
   return out;
 }
 

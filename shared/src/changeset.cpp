@@ -3,6 +3,7 @@
 #include "synccore/field_cipher.h"
 #include "synccore/hlc.h"
 #include "synccore/random_id.h"
+#include "wire_checks.h"
 
 #include <openssl/evp.h>
 
@@ -15,21 +16,9 @@ namespace synccore {
 
 namespace {
 
-const Json& member(const Json& j, const char* key, const std::string& path) {
-  if (!j.contains(key)) throw WireError(path + "." + key + " is missing");
-  return j.at(key);
-}
-
-std::string uuidAt(const Json& j, const char* key, const std::string& path) {
-  const Json& v = member(j, key, path);
-  if (!v.is_string() || !isUuid(v.get<std::string>())) throw WireError(path + "." + key + " must be a UUID string");
-  return v;
-}
-
-void onlyKeys(const Json& j, const std::set<std::string>& allowed, const std::string& path) {
-  for (const auto& [k, _] : j.items())
-    if (!allowed.count(k)) throw WireError(path + "." + k + " is not a known field");
-}
+using wire::member;
+using wire::onlyKeys;
+using wire::uuidAt;
 
 std::string hlcAt(const Json& v, const std::string& path) {
   if (!v.is_string() || !Hlc::parse(v.get<std::string>())) throw WireError(path + " must be an HLC stamp string");
@@ -181,10 +170,7 @@ Changeset changesetFromJson(const Json& j) {
   onlyKeys(j, {"id", "device", "changes"}, "changeset");
   Changeset cs;
   cs.id = uuidAt(j, "id", "changeset");
-  const Json& device = member(j, "device", "changeset");
-  if (!device.is_string() || device.get<std::string>().empty() || device.get<std::string>().size() > 64)
-    throw WireError("changeset.device must be a string of 1-64 characters");
-  cs.device = device;
+  cs.device = wire::deviceAt(j, "changeset");
   const Json& changes = member(j, "changes", "changeset");
   if (!changes.is_array()) throw WireError("changeset.changes must be an array");
   if (changes.size() > kMaxChangesPerChangeset)

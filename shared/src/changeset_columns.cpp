@@ -2,6 +2,7 @@
 
 #include "synccore/hlc.h"
 #include "synccore/random_id.h"
+#include "wire_checks.h"
 
 #include <limits>
 #include <set>
@@ -11,6 +12,10 @@
 namespace synccore {
 
 namespace {
+
+using wire::isShortName;
+using wire::member;
+using wire::onlyKeys;
 
 constexpr int64_t kMaxWallMs = 999999999999999999;  // 18 digits: the widest wall an HLC stamp prints
 constexpr int64_t kMaxCounter = 99999;
@@ -90,16 +95,6 @@ class ChangeColumnsWriter {
   int64_t m_previousRecord = 0, m_previousWall = 0;
 };
 
-void onlyKeys(const Json& j, const std::set<std::string>& allowed, const std::string& path) {
-  for (const auto& [k, _] : j.items())
-    if (!allowed.count(k)) throw WireError(path + "." + k + " is not a known field");
-}
-
-const Json& member(const Json& object, const char* key, const std::string& path) {
-  if (!object.contains(key)) throw WireError(path + "." + key + " is missing");
-  return object.at(key);
-}
-
 std::vector<std::string> strings(const Json& body, const std::string& path, const char* key, bool required,
                                  bool (*valid)(const std::string&), const char* expected) {
   std::vector<std::string> out;
@@ -119,7 +114,6 @@ std::vector<std::string> strings(const Json& body, const std::string& path, cons
 
 bool nonEmpty(const std::string& text) { return !text.empty(); }
 bool isStamp(const std::string& text) { return Hlc::parse(text).has_value(); }
-bool isShortName(const std::string& text) { return !text.empty() && text.size() <= 64; }
 bool anyText(const std::string&) { return true; }
 
 struct RecordRef {
@@ -293,12 +287,8 @@ Changeset changesetFromColumns(const Json& body) {
   if (!body["format"].is_number_integer() || body["format"].get<int64_t>() != kColumnarFormat)
     throw WireError("changeset.format must be 2 (or leave it out for format 1)");
   Changeset cs;
-  const Json& id = member(body, "id", "changeset");
-  if (!id.is_string() || !isUuid(id)) throw WireError("changeset.id must be a UUID string");
-  cs.id = id;
-  const Json& device = member(body, "device", "changeset");
-  if (!device.is_string() || !isShortName(device)) throw WireError("changeset.device must be a string of 1-64 characters");
-  cs.device = device;
+  cs.id = wire::uuidAt(body, "id", "changeset");
+  cs.device = wire::deviceAt(body, "changeset");
   const auto versions = strings(body, "changeset", "versions", true, isStamp, "an HLC stamp string");
   ChangeColumnsReader in(body, "changeset", cs.device);
   if (in.size() > kMaxChangesPerChangeset)

@@ -2,6 +2,7 @@
 
 #include "synccore/changeset_columns.h"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -172,20 +173,27 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
     else for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
     // A household that left this device's grids is announced by its grid change alone: a device that
     // never held it has nothing to update, and must not keep a bare record of it.
-    std::erase_if(changes, [&](const PulledChange& p) { return movedAwayFromUs(p) && !m_store.load(p.change.record); });
+    const auto grids = signedInGrids(m_store);
+    std::erase_if(changes, [&](const PulledChange& p) { return movesOutOf(p, grids) && !m_store.load(p.change.record); });
     m_store.applyPulled(changes, next);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
   }, {{"device", m_store.deviceId()}, {"format", "2"}});  // the server leaves out this device's own changes
 }
 
-bool SyncClient::movedAwayFromUs(const PulledChange& p) const {
-  if (p.change.recordType != "household" || p.change.field != "grid" || !p.change.value.is_string()) return false;
-  const Json grids = Json::parse(m_store.setting("grids"), nullptr, false);
-  if (!grids.is_array() || grids.empty()) return false;  // sees every grid
-  for (const Json& g : grids)
-    if (g == p.change.value) return false;
-  return true;
+bool SyncClient::movesOutOf(const PulledChange& p, const std::vector<std::string>& grids) {
+  if (grids.empty() || p.change.recordType != "household" || p.change.field != "grid" || !p.change.value.is_string())
+    return false;
+  return std::find(grids.begin(), grids.end(), p.change.value.get<std::string>()) == grids.end();
+}
+
+std::vector<std::string> signedInGrids(const DeviceStore& store) {
+  std::vector<std::string> out;
+  const Json grids = Json::parse(store.setting("grids"), nullptr, false);
+  if (grids.is_array())
+    for (const Json& g : grids)
+      if (g.is_string()) out.push_back(g);
+  return out;
 }
 
 bool SyncClient::sendResubmits(SyncSummary& summary) {

@@ -54,12 +54,16 @@ class SyncClient {
   bool pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
                  const std::function<void(const Json& page, int64_t next)>& store, QueryParams params = {});
   void fail(SyncSummary& summary, const HttpResult& result);
-  /// A pulled change moving a household to a grid this device's user does not cover.
-  bool movedAwayFromUs(const PulledChange& p) const;
+  /// A pulled change moving a household to none of `grids` (the signed-in user's; empty: all grids).
+  static bool movesOutOf(const PulledChange& p, const std::vector<std::string>& grids);
   DeviceStore& m_store;
   HttpClient& m_http;
   Options m_options;
   bool m_pushColumns = true;  // push format 2 until a server refuses it (then format 1)
 };
+
+/// The grids of the user signed in on this device, as the server named them at sign-in (kept in the
+/// device file by SyncClient::login); empty for a user who sees every grid or before any sign-in.
+std::vector<std::string> signedInGrids(const DeviceStore& store);
 
 }  // namespace synccore
