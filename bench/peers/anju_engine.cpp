@@ -10,6 +10,7 @@
 // each page (see docs/benchmarks.md, "Peers"), which makes pulling 900,000 changes take hours.
 // Each run starts from a copy of those files.
 #include "engines.h"
+#include "storage_floor.h"
 #include "loopback_server.h"
 #include "self_signed_cert.h"
 #include "http_api.h"
@@ -594,6 +595,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
     seedVersion = st.text(0);
   }
   std::vector<Json> bodies[2];
+  std::vector<SentChangeset> sent;  // both sides, in the order they are pushed (for the storage floor)
   const int64_t wall0 = synccore::HybridClock::systemWallMs() - 60 * 1000;
   for (int s = 0; s < 2; ++s) {
     const std::string device = synccore::newUuid();
@@ -608,6 +610,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
         cs.id = synccore::newUuid();
         cs.device = device;
         bodies[s].push_back(synccore::changesetToColumns(cs));
+        sent.push_back({kUsers[s], cs});
         cs.changes.clear();
       }
     };
@@ -636,12 +639,26 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
       cs.id = synccore::newUuid();
       cs.device = device;
       bodies[s].push_back(synccore::changesetToColumns(cs));
+      sent.push_back({kUsers[s], cs});
     }
   }
   const double changes = static_cast<double>(w.stats.fieldChanges[0] + w.stats.fieldChanges[1]);
   Figures fig;
-  Json state, conflicts;
+  Json state, conflicts, floorState[2];
   for (int run = 0; run < o.runs; ++run) {
+    // The storage floor first, on its own copies: the same rows by plain statements, without and with reads.
+    for (int withReads = 0; withReads < 2; ++withReads) {
+      const fs::path dir = root.path() / ("floor" + std::to_string(run));
+      copyFiles(tpl, dir);
+      {
+        syncserver::ServerState floor((dir / "server.db").string());
+        const double ms = writeStorageFloor(floor, sent, withReads != 0);
+        fig.add(withReads ? "floor_writes_reads_ms" : "floor_writes_ms", ms);
+        if (run == 0) floorState[withReads] = checkServerState(floor, w, oracle);
+      }
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
     const fs::path dir = root.path() / ("run" + std::to_string(run));
     t0 = Clock::now();
     copyFiles(tpl, dir);
@@ -689,7 +706,8 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
               {"setup", setup},
               {"server_cache_mb", o.serverCacheMb},
               {"figures", fig.toJson()},
-              {"correctness", {{"state", state}, {"conflicts", conflicts}}},
+              {"correctness", {{"state", state}, {"conflicts", conflicts},
+                               {"floor_state", Json{{"writes", floorState[0]}, {"writes_reads", floorState[1]}}}}},
               {"peak_rss_kb", peakRssKb()}};
 }
 

@@ -244,13 +244,19 @@ def smoke_problems(report):
         conv = c["devices_converge"]
         if not (conv["a_equals_server"] and conv["b_equals_server"]):
             problems.append("Anju's devices differ from the server after syncing")
-    for name in ("raw_sqlite",):
-        e = report["engines"].get(name)
-        if e and not e["correctness"]["state"]["ok"]:
-            problems.append(f"{name}'s state differs from the oracle")
+    raw = report["engines"].get("raw_sqlite")
+    if raw:
+        for key, what in (("state", "one transaction"), ("per_changeset_state", "a commit per changeset")):
+            if not raw["correctness"][key]["ok"]:
+                problems.append(f"raw_sqlite's state ({what}) differs from the oracle")
     for name, e in report["engines"].items():
-        if name.startswith("anju_growth") and not e["correctness"]["state"]["ok"]:
+        if not name.startswith("anju_growth"):
+            continue
+        if not e["correctness"]["state"]["ok"]:
             problems.append(f"{name}'s state differs from the oracle")
+        for key, floor in e["correctness"]["floor_state"].items():
+            if not floor["ok"]:
+                problems.append(f"{name}'s storage floor ({key}) differs from the oracle")
     return problems
 
 
@@ -431,6 +437,7 @@ def render(report):
                          f"{fmt_mb(median(f, 'sqlite_heap_highwater_kb'))} | "
                          f"{fmt_bytes(e['setup']['server_db_bytes_before'])} → {fmt_bytes(e['setup'].get('server_db_bytes_after'))} | "
                          f"{'matches' if e['correctness']['state']['ok'] else 'DIFFERS'} / {pr(c, 'fields')} | {e['runs']} |")
+    lines += merge_time_table(report)
     if report["goals"]:
         lines.append("")
         lines.append("| goal | measured | met |")
@@ -442,6 +449,39 @@ def render(report):
         for name, err in report["errors"].items():
             lines.append(f"- **{name} failed**: {err[:400]}")
     return "\n".join(lines) + "\n"
+
+
+def merge_time_table(report):
+    """Where Anju's merge time goes: raw SQLite, the same statements committed per changeset, Anju's
+    own rows by plain statements (the storage floor), then Anju's merge: each as a multiple of raw."""
+    E = report["engines"]
+    raw, anju = E.get("raw_sqlite"), E.get("anju")
+    growth = E.get(f"anju_growth_{report['households']}")
+    if not (raw and growth):
+        return []
+    r = median(raw["figures"], "apply_ms")
+    g = growth["figures"]
+    rows = [
+        (f"raw SQLite: W's writes as {raw['statements']:,} prepared statements, one transaction", median(raw["figures"], "apply_ms")),
+        (f"… the same statements, a durable commit every {raw['changeset_changes']:,} field changes (Anju's changesets)",
+         median(raw["figures"], "apply_per_changeset_ms")),
+        ("Anju's rows by plain prepared statements into its server schema (change log row, field with version, "
+         "answer mark, changeset row), a commit per changeset: the storage floor", median(g, "floor_writes_ms")),
+        ("… plus the reads a field-level merge needs (already applied?, the field's version, the record)",
+         median(g, "floor_writes_reads_ms")),
+    ]
+    if anju:
+        rows.append(("Anju's merge, changesets into `SyncService::push` (validation, merge decisions, conflict log, answers)",
+                     median(anju["figures"], "merge_direct_ms")))
+        rows.append(("Anju's merge over loopback HTTPS (request time: + TLS, HTTP, gzip, JSON)",
+                     median(anju["figures"], "merge_request_ms")))
+    rows.append((f"Anju's merge over HTTPS in the growth run at {report['households']:,} households (same server, own process)",
+                 median(g, "merge_request_ms")))
+    out = ["", "Where the merge time goes (same W, same run; state of every row below checked against the oracle):", "",
+           "| writes | time | × raw SQLite |", "|---|---:|---:|"]
+    for label, ms in rows:
+        out.append(f"| {label} | {fmt_ms(ms)} | {ms / r:.1f}× |")
+    return out
 
 
 def write_docs(path, markdown):

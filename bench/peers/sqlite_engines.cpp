@@ -23,6 +23,8 @@ void progress(const RunOptions& o, const std::string& text) {
 
 namespace {
 
+constexpr size_t kChangesetChanges = 2000;  // Anju's changeset size (SyncClient::Options::pushBatch)
+
 using synccore::Database;
 using synccore::FieldType;
 using synccore::Statement;
@@ -85,11 +87,18 @@ class PlainDb {
     st.run();
   }
 
-  /// One side's writes as prepared statements (the caller owns the transaction). Returns statements run.
-  size_t apply(int side) {
-    size_t statements = 0;
+  /// One side's writes as prepared statements (the caller owns the transaction). With `commitEvery`,
+  /// the transaction is committed and a new one begun each time about that many field changes have
+  /// accumulated (Anju's changeset boundaries, to within one write). Returns statements run.
+  size_t apply(int side, size_t commitEvery = 0) {
+    size_t statements = 0, sinceCommit = 0;
     for (const Save& sv : m_w.saves[side])
       for (const Write& wr : sv.writes) {
+        sinceCommit += wr.op == Write::Delete ? 1 : wr.fields.size();
+        if (commitEvery && sinceCommit >= commitEvery) {
+          m_db.exec("COMMIT; BEGIN IMMEDIATE");
+          sinceCommit = 0;
+        }
         const Record& r = m_w.record(wr);
         if (wr.op == Write::Insert) {
           insert(r);
@@ -157,10 +166,10 @@ Json runRawSqlite(const Workload& w, const Oracle& oracle, const RunOptions& o) 
   progress(o, "raw: base file");
   const std::string base = makeTemplate(w, dir);
   Figures fig;
-  Json state;
+  Json state, batchedState;
   size_t statements = 0;
   for (int run = 0; run < o.runs; ++run) {
-    const std::string path = dir.file("server.db");
+    const std::string path = dir.file("server.db"), batchedPath = dir.file("batched.db");
     copyDb(base, path);
     PlainDb db(path, w);
     const auto t0 = Clock::now();
@@ -176,6 +185,19 @@ Json runRawSqlite(const Workload& w, const Oracle& oracle, const RunOptions& o) 
             static_cast<double>(w.stats.fieldChanges[0] + w.stats.fieldChanges[1]) / (ms / 1000));
     if (run == 0) state = db.checkState(oracle);
     progress(o, "raw: run " + std::to_string(run + 1) + " " + std::to_string(ms) + " ms");
+    // The same statements with a durable commit per changeset's worth of changes (as Anju's pushes
+    // commit), on a file of its own (the one above is still open, with its WAL).
+    copyDb(base, batchedPath);
+    PlainDb batched(batchedPath, w);
+    const auto t1 = Clock::now();
+    {
+      synccore::Transaction tx(batched.db());
+      batched.apply(0, kChangesetChanges);
+      batched.apply(1, kChangesetChanges);
+      tx.commit();
+    }
+    fig.add("apply_per_changeset_ms", msSince(t1));
+    if (run == 0) batchedState = batched.checkState(oracle);
   }
   return Json{{"engine", "raw_sqlite"},
               {"description", "A's and B's writes as prepared statements (one per field change) in one transaction; "
@@ -183,7 +205,8 @@ Json runRawSqlite(const Workload& w, const Oracle& oracle, const RunOptions& o) 
               {"statements", statements},
               {"field_changes", w.stats.fieldChanges[0] + w.stats.fieldChanges[1]},
               {"figures", fig.toJson()},
-              {"correctness", {{"state", state}, {"conflicts", nullptr}}},
+              {"changeset_changes", kChangesetChanges},
+              {"correctness", {{"state", state}, {"conflicts", nullptr}, {"per_changeset_state", batchedState}}},
               {"peak_rss_kb", peakRssKb()}};
 }
 

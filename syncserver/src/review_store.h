@@ -35,7 +35,8 @@ class ReviewStore {
   /// Reviews changed after a seq, in the given grids (all when allGrids), optionally in one state.
   std::vector<HouseholdReview> changedAfter(int64_t after, size_t limit, bool allGrids,
                                             const std::vector<std::string>& grids, const std::string& state) const;
-  /// The user who last changed the household or its members and visits from a device.
+  /// The user (not the server) whose change to the household, its members or visits is the newest still
+  /// standing, by receipt time.
   std::string lastWorker(const std::string& household) const;
   /// Gives a household's review a new seq, so devices of the grid it moved into receive it.
   void reannounce(const std::string& household);
