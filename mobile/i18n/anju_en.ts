@@ -378,6 +378,10 @@
         <source>填写的内容还没有保存。</source>
         <translation>Your entries have not been saved.</translation>
     </message>
+    <message>
+        <source>此户已移交至网格 %1,不再由您负责:只能查看,不能保存修改。</source>
+        <translation>This household moved to grid %1 and is no longer yours: you can read it but not save changes.</translation>
+    </message>
 </context>
 <context>
     <name>HomePage</name>
@@ -573,6 +577,10 @@
     <message>
         <source>已填 %1/%2</source>
         <translation>%1/%2 answered</translation>
+    </message>
+    <message>
+        <source>此户已由社区移交至网格 %1,不再由您负责。本机只能查看,不能再修改或记录走访;如需更正,请联系社区。</source>
+        <translation>The community moved this household to grid %1; it is no longer yours. On this tablet you can read it but not change it or log visits; for corrections, contact the community office.</translation>
     </message>
 </context>
 <context>
@@ -1043,6 +1051,10 @@
     <message>
         <source>还有问题需要修改,已在题目下方标出</source>
         <translation>Some answers need fixing; see the notes under the questions</translation>
+    </message>
+    <message>
+        <source>此户已移交至网格 %1,不再由您负责,修改无法保存。如需更正,请联系社区。</source>
+        <translation>This household moved to grid %1 and is no longer yours, so changes cannot be saved. For corrections, contact the community office.</translation>
     </message>
 </context>
 <context>

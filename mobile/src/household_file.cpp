@@ -56,6 +56,7 @@ void HouseholdFile::reload() {
   m_exists = household && household->type == "household" && !household->deleted;
   if (!m_exists) {
     m_headName = m_address = m_grid = QString();
+    m_movedAway = false;
     m_facts.clear();
     m_members.setRows({});
     m_visits.setRows({});
@@ -69,6 +70,10 @@ void HouseholdFile::reload() {
   m_headName = valueText(householdDef, values, "head_name");
   m_address = valueText(householdDef, values, "address");
   m_grid = valueText(householdDef, values, "grid");
+  const auto gridCode = values.find("grid");
+  m_movedAway = gridCode != values.end() && gridCode->second.is_string() &&
+                Session::isOutsideGrids(Session::instance()->grids(),
+                                        QString::fromStdString(gridCode->second.get<std::string>()));
 
   const auto people = store.children(household->uuid, "person");
   const auto visits = store.children(household->uuid, "visit");

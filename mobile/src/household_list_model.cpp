@@ -107,7 +107,7 @@ bool HouseholdListModel::dueRevisit(const synccore::HouseholdSummary& h) const {
 }
 
 bool HouseholdListModel::movedAway(const synccore::HouseholdSummary& h) const {
-  return !m_grids.isEmpty() && !m_grids.contains(QString::fromStdString(h.grid));
+  return Session::isOutsideGrids(m_grids, QString::fromStdString(h.grid));
 }
 
 bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) {

@@ -155,6 +155,7 @@ void RecordForm::load() {
         if (auto* q = question("grid")) setValue(*q, session->grids().front().toStdString());
     }
   }
+  m_movedToGrid = m_def ? householdGridOutsideMine() : QString();
   endResetModel();
   revalidate();
   emit recordChanged();
@@ -316,10 +317,29 @@ int RecordForm::errorCount() const {
   return count;
 }
 
+QString RecordForm::householdGridOutsideMine() const {
+  Session* session = Session::instance();
+  synccore::RecordValues household;
+  if (m_def->type == "household") {
+    household = m_stored;
+  } else if (auto parent = session->store().load(m_parentUuid.toStdString()); parent && parent->type == "household") {
+    household = parent->values;
+  }
+  const auto grid = household.find("grid");
+  if (grid == household.end() || !grid->second.is_string()) return {};
+  const QString code = QString::fromStdString(grid->second.get<std::string>());
+  return Session::isOutsideGrids(session->grids(), code) ? code : QString();
+}
+
 QString RecordForm::save() {
   if (!m_def) return {};
   m_showAllErrors = true;
   m_formError.clear();
+  if (!m_movedToGrid.isEmpty()) {
+    m_formError = tr("此户已移交至网格 %1,不再由您负责,修改无法保存。如需更正,请联系社区。").arg(m_movedToGrid);
+    emit validityChanged();
+    return {};
+  }
   if (!canSave()) {
     revalidate();
     m_formError = tr("还有 %1 处需要修改,已在题目下方标出").arg(errorCount());

@@ -19,6 +19,7 @@ class RecordForm : public QAbstractListModel {
   Q_PROPERTY(QString parentUuid READ parentUuid WRITE setParentUuid NOTIFY recordChanged)
   Q_PROPERTY(QString section READ section WRITE setSection NOTIFY recordChanged)
   Q_PROPERTY(bool isNew READ isNew NOTIFY recordChanged)
+  Q_PROPERTY(QString movedToGrid READ movedToGrid NOTIFY recordChanged)
   Q_PROPERTY(QString title READ title NOTIFY recordChanged)
   Q_PROPERTY(QVariantList sections READ sections NOTIFY recordChanged)
   Q_PROPERTY(bool canSave READ canSave NOTIFY validityChanged)
@@ -61,6 +62,9 @@ class RecordForm : public QAbstractListModel {
   /// Only this section's questions (empty: all of them).
   void setSection(const QString& section);
   bool isNew() const { return m_uuid.isEmpty(); }
+  /// The grid the record's household was moved to when it is no longer the worker's (then nothing
+  /// can be saved: the server would refuse it); empty otherwise.
+  QString movedToGrid() const { return m_movedToGrid; }
   QString title() const;
   QVariantList sections() const;
   bool canSave() const;
@@ -122,6 +126,8 @@ class RecordForm : public QAbstractListModel {
   synccore::RecordValues m_stored;
   std::map<std::string, QString> m_saveErrors;  // from the store's cross-record rules, per field
   QString m_formError;
+  QString m_movedToGrid;
+  QString householdGridOutsideMine() const;
   bool m_showAllErrors = false;
 };
 

@@ -43,6 +43,11 @@ class Session : public QObject {
   QString serverUrl() const;
   QString role() const;
   QStringList grids() const;
+  /// True when a household in `grid` is no longer the worker's: they have a grid list and it is not in
+  /// it (a supervisor moved it). An empty list means every grid.
+  static bool isOutsideGrids(const QStringList& myGrids, const QString& grid) {
+    return !myGrids.isEmpty() && !myGrids.contains(grid);
+  }
 
   /// Signs in online (off the GUI thread). On success the state becomes Unlocked and signedIn() is emitted.
   Q_INVOKABLE void signIn(const QString& server, const QString& user, const QString& password);

@@ -214,6 +214,9 @@ int main(int argc, char* argv[]) {
     search->setProperty("text", QString::fromStdString(moved->values.at("head_name").get<std::string>()));
     if (!tour.shoot("14-moved-household")) return 1;
     search->setProperty("text", QString());
+    // 15. Its file: read only, with the notice of where it went.
+    QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, parser.value("moved-household")));
+    if (!tour.shoot("15-moved-household-file")) return 1;
   }
   QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, household));
   if (!tour.shoot("09-portrait-household")) return 1;

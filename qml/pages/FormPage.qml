@@ -41,6 +41,7 @@ Page {
                 objectName: "saveButton"
                 text: qsTr("保存")
                 primary: true
+                enabled: recordForm.movedToGrid.length === 0
                 onClicked: {
                     const saved = recordForm.save()
                     if (saved.length > 0) page.done(saved)
@@ -53,6 +54,22 @@ Page {
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
+
+        Rectangle {
+            objectName: "movedAwayNotice"
+            visible: recordForm.movedToGrid.length > 0 && recordForm.formError.length === 0
+            Layout.fillWidth: true
+            implicitHeight: movedAwayLabel.implicitHeight + Theme.gap
+            color: Theme.warningLight
+            Label {
+                id: movedAwayLabel
+                anchors.fill: parent
+                anchors.margins: Theme.gap / 2
+                text: qsTr("此户已移交至网格 %1,不再由您负责:只能查看,不能保存修改。").arg(recordForm.movedToGrid)
+                color: Theme.warning
+                wrapMode: Text.WordWrap
+            }
+        }
 
         Rectangle {
             objectName: "formError"

@@ -47,6 +47,7 @@ Page {
                 objectName: "logVisitButton"
                 text: qsTr("记录走访")
                 primary: true
+                enabled: !file.movedAway
                 onClicked: page.editRequested("visit", "", file.uuid, "")
             }
         }
@@ -61,6 +62,25 @@ Page {
             spacing: Theme.gap
 
             Item { height: 1 }
+            Rectangle {
+                objectName: "movedAwayBanner"
+                visible: file.movedAway
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.gap
+                Layout.rightMargin: Theme.gap
+                implicitHeight: movedAwayText.implicitHeight + Theme.gap
+                radius: Theme.radius
+                color: Theme.warningLight
+                border.color: Theme.warning
+                Label {
+                    id: movedAwayText
+                    anchors.fill: parent
+                    anchors.margins: Theme.gap / 2
+                    text: qsTr("此户已由社区移交至网格 %1,不再由您负责。本机只能查看,不能再修改或记录走访;如需更正,请联系社区。").arg(file.grid)
+                    color: Theme.warning
+                    wrapMode: Text.WordWrap
+                }
+            }
             ReviewCard {
                 file: file
                 Layout.fillWidth: true
@@ -184,6 +204,7 @@ Page {
                             }
                             TouchButton {
                                 text: qsTr("编辑")
+                                enabled: !file.movedAway
                                 onClicked: page.editRequested("person", member.uuid, file.uuid, "")
                             }
                         }
@@ -193,6 +214,7 @@ Page {
                     objectName: "addMemberButton"
                     text: qsTr("+ 添加成员")
                     Layout.fillWidth: true
+                    enabled: !file.movedAway
                     onClicked: page.editRequested("person", "", file.uuid, "")
                 }
             }

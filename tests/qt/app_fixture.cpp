@@ -1,6 +1,9 @@
 #include "app_fixture.h"
 
+#include "synccore/changeset_columns.h"
+#include "synccore/hlc.h"
 #include "synccore/id_number.h"
+#include "synccore/random_id.h"
 #include "synccore/password_hash.h"
 
 #include <QDate>
@@ -108,6 +111,30 @@ void TempTablet::refuse(const std::string& uuid, const std::string& field, const
       return;
     }
   throw std::runtime_error("no outbox entry for " + uuid + "." + field);
+}
+
+void TempTablet::pullGridMove(const std::string& household, const std::string& grid) {
+  // Synced first, so the pulled move is not held back by a pending edit of the same field.
+  auto& s = store();
+  for (auto batch = s.nextPushBatch(2000); !batch.entries.empty(); batch = s.nextPushBatch(2000)) {
+    synccore::Json results = synccore::Json::array();
+    for (const auto& c : batch.toChangeset(s.deviceId()).changes) results.push_back(synccore::plainPushResult(c));
+    if (s.acknowledgePush(batch.changesetId, results) != batch.entries.size())
+      throw std::runtime_error("acknowledgement did not cover the batch");
+  }
+  synccore::PulledChange move;
+  move.seq = 99;
+  move.change.changeId = synccore::newUuid();
+  move.change.recordType = "household";
+  move.change.record = household;
+  move.change.field = "grid";
+  move.change.value = grid;
+  move.version = synccore::Hlc{synccore::HybridClock::systemWallMs() + 1000, 0, "server"}.toString();
+  move.change.hlc = move.version;
+  move.author = "sun";
+  move.device = "server";
+  if (s.applyPulled({move}, 99) != 1) throw std::runtime_error("the move was not applied");
+  m_session->notifyDataChanged();
 }
 
 }  // namespace apptest

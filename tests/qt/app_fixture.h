@@ -53,6 +53,9 @@ class TempTablet {
   std::string addVisit(const std::string& household, const std::string& date, const std::string& nextDue = {});
   /// Turns the first outbox entry of the record's field into a server refusal notice.
   void refuse(const std::string& uuid, const std::string& field, const std::string& message);
+  /// A sync in which the server applied every pending change as sent, then sent a supervisor's move
+  /// of `household` to `grid` (a pulled change at seq 99).
+  void pullGridMove(const std::string& household, const std::string& grid);
 
  private:
   void open();

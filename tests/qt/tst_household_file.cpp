@@ -54,6 +54,16 @@ class HouseholdFileTest : public QObject {
     m_tablet.reset();
   }
 
+  void movedToAnotherGridIsReadOnly() {
+    QVERIFY(!m_file->movedAway());
+    QSignalSpy loaded(m_file.get(), &HouseholdFile::loaded);
+    m_tablet->pullGridMove(m_household, "G02");
+    QVERIFY(loaded.count() > 0);  // the file follows the pulled change
+    QVERIFY(m_file->movedAway());
+    QCOMPARE(m_file->grid(), QStringLiteral("G02"));
+    QCOMPARE(m_file->members()->rows().size(), 3);  // still readable
+  }
+
   void membersHeadFirst() {
     QVERIFY(m_file->exists());
     QCOMPARE(m_file->headName(), QStringLiteral("马文明"));

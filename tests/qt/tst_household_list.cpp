@@ -3,10 +3,6 @@
 #include "household_list_model.h"
 #include "test_suites.h"
 
-#include <synccore/changeset_columns.h>
-#include <synccore/hlc.h>
-#include <synccore/random_id.h>
-
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -129,25 +125,7 @@ class HouseholdListTest : public QObject {
 
   /// A supervisor moved 孙七 (overdue) to grid G02: the sync brings the grid change.
   void householdMovedToAnotherGridIsFlaggedNotCounted() {
-    // Synced first (the server applied every change as sent), so the pulled move is not held back.
-    auto& store = m_tablet->store();
-    for (auto batch = store.nextPushBatch(2000); !batch.entries.empty(); batch = store.nextPushBatch(2000)) {
-      synccore::Json results = synccore::Json::array();
-      for (const auto& c : batch.toChangeset(store.deviceId()).changes) results.push_back(synccore::plainPushResult(c));
-      QCOMPARE(store.acknowledgePush(batch.changesetId, results), batch.entries.size());
-    }
-    synccore::PulledChange move;
-    move.seq = 99;
-    move.change.changeId = synccore::newUuid();
-    move.change.recordType = "household";
-    move.change.record = m_sun;
-    move.change.field = "grid";
-    move.change.value = "G02";
-    move.version = synccore::Hlc{synccore::HybridClock::systemWallMs() + 1000, 0, "server"}.toString();
-    move.change.hlc = move.version;
-    move.author = "sun";
-    move.device = "server";
-    QCOMPARE(store.applyPulled({move}, 99), size_t(1));
+    m_tablet->pullGridMove(m_sun, "G02");
     m_model->reload();
     QCOMPARE(m_model->households(), 4);
     QCOMPARE(m_model->dueThisMonth(), 1);

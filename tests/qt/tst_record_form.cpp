@@ -273,6 +273,42 @@ class RecordFormTest : public QObject {
     QCOMPARE(household.errorOf(QStringLiteral("move_in_year")), QStringLiteral("「搬迁入住年份」不能小于1950"));
   }
 
+  void householdMovedToAnotherGridCannotBeSaved() {
+    auto& store = m_tablet->store();
+    QVERIFY(m_form->movedToGrid().isEmpty());
+    m_tablet->pullGridMove(m_household, "G02");
+    const size_t before = store.outboxSize();
+    QCOMPARE(before, size_t{0});
+    // A new member, an edit of the household and a visit: each form says where it went and saves nothing.
+    RecordForm member, household, visit;
+    member.setRecordType(QStringLiteral("person"));
+    member.setParentUuid(QString::fromStdString(m_household));
+    household.setRecordType(QStringLiteral("household"));
+    household.setUuid(QString::fromStdString(m_household));
+    visit.setRecordType(QStringLiteral("visit"));
+    visit.setParentUuid(QString::fromStdString(m_household));
+    for (RecordForm* form : {&member, &household, &visit}) QCOMPARE(form->movedToGrid(), QStringLiteral("G02"));
+    member.setText(QStringLiteral("name"), QStringLiteral("李梅"));
+    member.setChoice(QStringLiteral("relation"), QStringLiteral("spouse"));
+    member.setText(QStringLiteral("id_number"), QString::fromStdString(idNumber("19720303", "022")));
+    QVERIFY(member.canSave());  // the answers are valid: only the move stops the save
+    household.setText(QStringLiteral("phone"), QStringLiteral("13900000009"));
+    for (RecordForm* form : {&member, &household, &visit}) {
+      QVERIFY(form->save().isEmpty());
+      QVERIFY2(form->formError().contains(QStringLiteral("G02")), qPrintable(form->formError()));
+    }
+    QCOMPARE(store.outboxSize(), before);
+    QCOMPARE(store.load(m_household)->values.count("phone"), size_t{0});
+    // A household of the worker's own grid still saves.
+    const std::string own = m_tablet->addHousehold("李四", "玉泉家园5号楼101");
+    RecordForm ownForm;
+    ownForm.setRecordType(QStringLiteral("household"));
+    ownForm.setUuid(QString::fromStdString(own));
+    QVERIFY(ownForm.movedToGrid().isEmpty());
+    ownForm.setText(QStringLiteral("phone"), QStringLiteral("13900000010"));
+    QCOMPARE(ownForm.save(), QString::fromStdString(own));
+  }
+
  private:
   std::unique_ptr<apptest::TempTablet> m_tablet;
   std::unique_ptr<RecordForm> m_form;
