@@ -70,10 +70,7 @@ void HouseholdFile::reload() {
   m_headName = valueText(householdDef, values, "head_name");
   m_address = valueText(householdDef, values, "address");
   m_grid = valueText(householdDef, values, "grid");
-  const auto gridCode = values.find("grid");
-  m_movedAway = gridCode != values.end() && gridCode->second.is_string() &&
-                Session::isOutsideGrids(Session::instance()->grids(),
-                                        QString::fromStdString(gridCode->second.get<std::string>()));
+  m_movedAway = !Session::instance()->movedAwayGrid(values).isEmpty();
 
   const auto people = store.children(household->uuid, "person");
   const auto visits = store.children(household->uuid, "visit");

@@ -325,10 +325,7 @@ QString RecordForm::householdGridOutsideMine() const {
   } else if (auto parent = session->store().load(m_parentUuid.toStdString()); parent && parent->type == "household") {
     household = parent->values;
   }
-  const auto grid = household.find("grid");
-  if (grid == household.end() || !grid->second.is_string()) return {};
-  const QString code = QString::fromStdString(grid->second.get<std::string>());
-  return Session::isOutsideGrids(session->grids(), code) ? code : QString();
+  return session->movedAwayGrid(household);
 }
 
 QString RecordForm::save() {

@@ -60,6 +60,13 @@ QStringList Session::grids() const {
   return out;
 }
 
+QString Session::movedAwayGrid(const synccore::RecordValues& household) const {
+  const auto grid = household.find("grid");
+  if (grid == household.end() || !grid->second.is_string()) return {};
+  const QString code = QString::fromStdString(grid->second.get<std::string>());
+  return isOutsideGrids(grids(), code) ? code : QString();
+}
+
 void Session::signIn(const QString& server, const QString& user, const QString& password) {
   if (m_busy) return;
   const QString url = server.trimmed();

@@ -48,6 +48,8 @@ class Session : public QObject {
   static bool isOutsideGrids(const QStringList& myGrids, const QString& grid) {
     return !myGrids.isEmpty() && !myGrids.contains(grid);
   }
+  /// The household's grid when it is outside the signed-in worker's grids; empty otherwise.
+  QString movedAwayGrid(const synccore::RecordValues& household) const;
 
   /// Signs in online (off the GUI thread). On success the state becomes Unlocked and signedIn() is emitted.
   Q_INVOKABLE void signIn(const QString& server, const QString& user, const QString& password);
