@@ -39,7 +39,6 @@ namespace {
 
 const char* kUsers[2] = {"wang", "li"};
 constexpr const char* kPassword = "bench-password-1";
-constexpr size_t kBatch = 2000;  // SyncClient::Options::pushBatch
 
 /// syncserver in this process on an existing database file: HTTPS on a free loopback port.
 class Server : public benchkit::LoopbackServer {
@@ -173,7 +172,7 @@ PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
   const uint64_t sent0 = http.bytesSent(), recv0 = http.bytesReceived();
   const auto t0 = Clock::now();
   while (true) {
-    synccore::PushBatch batch = store.nextPushBatch(kBatch);
+    synccore::PushBatch batch = store.nextPushBatch(kChangesetChanges);
     if (batch.entries.empty()) break;
     const synccore::Changeset changeset = batch.toChangeset(store.deviceId());
     Json body = synccore::changesetToColumns(changeset);
@@ -586,7 +585,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
   progress(o, "growth: seeded " + std::to_string(w.households()) + " households in " + std::to_string(msSince(t0)) + " ms");
 
   // A's and B's changesets exactly as their devices would send them: every field at the seed
-  // version as base (null for new people), stamps after it, kBatch changes per changeset.
+  // version as base (null for new people), stamps after it, kChangesetChanges changes per changeset.
   std::string seedVersion;
   {
     syncserver::ServerState state((tpl / "server.db").string());
@@ -606,7 +605,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
       c.changeId = synccore::changeIdFor(c.hlc, c.record, c.field);
       ++n;
       cs.changes.push_back(std::move(c));
-      if (cs.changes.size() == kBatch) {
+      if (cs.changes.size() == kChangesetChanges) {
         cs.id = synccore::newUuid();
         cs.device = device;
         bodies[s].push_back(synccore::changesetToColumns(cs));

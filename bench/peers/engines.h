@@ -3,9 +3,14 @@
 // {engine, figures: {name: {median, min, max, n}}, correctness: {state, conflicts}, ...}.
 #include "workload.h"
 
+#include "synccore/sync_client.h"
+
 #include <string>
 
 namespace peers {
+
+/// Changes per changeset, as the app's sync client sends them (Anju's pushes and raw SQLite's per-changeset commits).
+inline const size_t kChangesetChanges = synccore::SyncClient::Options{}.pushBatch;
 
 struct RunOptions {
   int runs = 5;

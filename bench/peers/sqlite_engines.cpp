@@ -23,8 +23,6 @@ void progress(const RunOptions& o, const std::string& text) {
 
 namespace {
 
-constexpr size_t kChangesetChanges = 2000;  // Anju's changeset size (SyncClient::Options::pushBatch)
-
 using synccore::Database;
 using synccore::FieldType;
 using synccore::Statement;
