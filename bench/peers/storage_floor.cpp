@@ -22,7 +22,7 @@ void mergeReads(synccore::Database& db, const synccore::Change& c, std::set<std:
         " JOIN records h ON h.uuid = r.household_uuid WHERE r.uuid=?");
     record.bind(1, c.record).step();
   }
-  auto field = db.cached("SELECT value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field=?");
+  auto field = db.cached("SELECT value, version FROM fields WHERE record_uuid=? AND field=?");
   field.bind(1, c.record).bind(2, c.field).step();
 }
 
@@ -40,11 +40,9 @@ int64_t writeChange(synccore::Database& db, const synccore::Changeset& cs, const
       .bind(1, c.changeId).bind(2, c.record).bind(3, c.field).bind(4, value).bind(5, c.hlc).bind(6, author)
       .bind(7, cs.device).bind(8, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = db.lastInsertRowId();
-  db.cached("INSERT INTO fields(record_uuid, field, value, version, author, device, change_id, seq) VALUES(?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version,"
-            " author=excluded.author, device=excluded.device, change_id=excluded.change_id, seq=excluded.seq")
-      .bind(1, c.record).bind(2, c.field).bind(3, value).bind(4, c.hlc).bind(5, author).bind(6, cs.device)
-      .bind(7, c.changeId).bind(8, seq).run();
+  db.cached("INSERT INTO fields(record_uuid, field, value, version, seq) VALUES(?,?,?,?,?)"
+            " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
+      .bind(1, c.record).bind(2, c.field).bind(3, value).bind(4, c.hlc).bind(5, seq).run();
   db.cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, '', ?)")
       .bind(1, c.changeId).bind(2, cs.id).run();
   return seq;

@@ -31,7 +31,7 @@ const RecordInfo& MergeContext::materialise(const std::string& uuid) {
 std::optional<std::string> MergeContext::tombstoneVersion(const std::string& uuid) {
   auto it = m_tombstones.find(uuid);
   if (it == m_tombstones.end()) {
-    auto tomb = m_records.field(uuid, synccore::kDeletedField);
+    auto tomb = m_records.fieldValue(uuid, synccore::kDeletedField);
     it = m_tombstones.emplace(uuid, tomb ? std::optional(tomb->version) : std::nullopt).first;
   }
   return it->second;

@@ -16,9 +16,10 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       " household_uuid TEXT NOT NULL, grid TEXT, deleted INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX IF NOT EXISTS records_household ON records(household_uuid);"
       "CREATE INDEX IF NOT EXISTS records_grid ON records(grid);"
+      // Who wrote a field (author, device, change id) is in its change log row, found by seq: a merge
+      // reads and rewrites only what it compares, and the table it updates at random stays small.
       "CREATE TABLE IF NOT EXISTS fields(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
-      " version TEXT NOT NULL, author TEXT NOT NULL, device TEXT NOT NULL, change_id TEXT NOT NULL,"
-      " seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
+      " version TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
       // Append-only (never deleted from), so plain rowids already grow monotonically; change ids are
       // unique through applied_changes, so they need no second index here.
       "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL,"
@@ -34,6 +35,18 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       // The grid change of a household that moved, by its change log seq: also sent to the grid it left.
       "CREATE TABLE IF NOT EXISTS grid_moves(seq INTEGER PRIMARY KEY, household_uuid TEXT NOT NULL,"
       " from_grid TEXT NOT NULL);");
+  dropWriterColumns();
+}
+
+void RecordStore::dropWriterColumns() {
+  // Until 2026-11 every field row repeated its writer; the change log row at its seq holds the same.
+  if (!m_db.prepare("SELECT 1 FROM pragma_table_info('fields') WHERE name='author'").step()) return;
+  m_db.exec(
+      "CREATE TABLE fields_slim(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
+      " version TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
+      "INSERT INTO fields_slim SELECT record_uuid, field, value, version, seq FROM fields ORDER BY record_uuid, field;"
+      "DROP TABLE fields;"
+      "ALTER TABLE fields_slim RENAME TO fields;");
 }
 
 std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
@@ -56,10 +69,22 @@ void RecordStore::createRecord(const RecordInfo& info) {
 }
 
 std::optional<FieldSide> RecordStore::field(const std::string& uuid, const std::string& field) const {
-  auto st = m_db.cached("SELECT value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field=?");
+  auto st = m_db.cached(
+      "SELECT f.value, f.version, c.author, c.device, c.change_id FROM fields f CROSS JOIN change_log c ON c.seq = f.seq"
+      " WHERE f.record_uuid=? AND f.field=?");
   st.bind(1, uuid).bind(2, field);
   if (!st.step()) return std::nullopt;
   return FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
+}
+
+std::optional<FieldSide> RecordStore::fieldValue(const std::string& uuid, const std::string& field) const {
+  auto st = m_db.cached("SELECT value, version FROM fields WHERE record_uuid=? AND field=?");
+  st.bind(1, uuid).bind(2, field);
+  if (!st.step()) return std::nullopt;
+  FieldSide side;
+  side.value = Json::parse(st.text(0));
+  side.version = st.text(1);
+  return side;
 }
 
 std::optional<std::string> RecordStore::newestVersion(const std::string& uuid) const {
@@ -78,11 +103,9 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
       .bind(6, side.author).bind(7, side.device).bind(8, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = m_db.lastInsertRowId();
   m_db.cached(
-          "INSERT INTO fields(record_uuid, field, value, version, author, device, change_id, seq) VALUES(?,?,?,?,?,?,?,?)"
-          " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version,"
-          " author=excluded.author, device=excluded.device, change_id=excluded.change_id, seq=excluded.seq")
-      .bind(1, record.uuid).bind(2, field).bind(3, value).bind(4, side.version).bind(5, side.author)
-      .bind(6, side.device).bind(7, side.changeId).bind(8, seq).run();
+          "INSERT INTO fields(record_uuid, field, value, version, seq) VALUES(?,?,?,?,?)"
+          " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
+      .bind(1, record.uuid).bind(2, field).bind(3, value).bind(4, side.version).bind(5, seq).run();
   if (field == synccore::kDeletedField) {
     const bool deleted = side.value == true;
     m_db.cached("UPDATE records SET deleted=? WHERE uuid=?").bind(1, deleted ? 1 : 0).bind(2, record.uuid).run();
@@ -111,7 +134,7 @@ void RecordStore::reannounce(const std::string& household) {
   m_db.cached(
           "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
           // The copy keeps the original's receipt time: it is the same write, sent again.
-          " SELECT f.change_id, f.record_uuid, f.field, f.value, f.version, f.author, f.device, c.received_ms"
+          " SELECT c.change_id, f.record_uuid, f.field, f.value, f.version, c.author, c.device, c.received_ms"
           " FROM records r CROSS JOIN fields f ON f.record_uuid = r.uuid CROSS JOIN change_log c ON c.seq = f.seq"
           " WHERE r.household_uuid = ? ORDER BY f.seq")
       .bind(1, household).run();
@@ -205,7 +228,8 @@ std::optional<Value> RecordStore::valueAtVersion(const std::string& uuid, const 
 
 std::map<std::string, FieldSide> RecordStore::fields(const std::string& uuid) const {
   auto st = m_db.cached(
-      "SELECT field, value, version, author, device, change_id FROM fields WHERE record_uuid=? AND field<>'_deleted'");
+      "SELECT f.field, f.value, f.version, c.author, c.device, c.change_id FROM fields f"
+      " CROSS JOIN change_log c ON c.seq = f.seq WHERE f.record_uuid=? AND f.field<>'_deleted'");
   st.bind(1, uuid);
   std::map<std::string, FieldSide> out;
   while (st.step())

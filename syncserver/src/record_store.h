@@ -41,7 +41,10 @@ class RecordStore {
 
   std::optional<RecordInfo> record(const std::string& uuid) const;
   void createRecord(const RecordInfo& info);
+  /// A field's value, version and writer.
   std::optional<FieldSide> field(const std::string& uuid, const std::string& field) const;
+  /// A field's value and version only (the writer left empty): what a merge compares.
+  std::optional<FieldSide> fieldValue(const std::string& uuid, const std::string& field) const;
   std::optional<std::string> newestVersion(const std::string& uuid) const;
   /// Sets a field (or the "_deleted" tombstone), appends it to the change log, returns its seq.
   /// A household moved to another grid has its whole file announced again (see reannounce).
@@ -71,6 +74,9 @@ class RecordStore {
   Json snapshot(bool allGrids, const std::vector<std::string>& grids) const;
 
  private:
+  /// Rebuilds a fields table of the old layout without its writer columns.
+  void dropWriterColumns();
+
   synccore::Database& m_db;
   std::function<void(const std::string&)> m_moved;
 };

@@ -1,6 +1,7 @@
 // Merge scenarios as data (tests/data/merge_scenarios.json): two devices edit offline, sync in a
 // given order through the real sync service (in-process, no HTTP), and must end identical.
 #include "fixtures.h"
+#include "in_process_sync.h"
 #include "sync_service.h"
 #include "temp_dir.h"
 
@@ -12,26 +13,9 @@
 using namespace synccore;
 using syncserver::Session;
 using syncserver::SyncService;
+using fixtures::syncThrough;
 
 namespace {
-
-/// Pushes and pulls one device through the service, as SyncClient does over HTTP.
-void syncThrough(DeviceStore& device, SyncService& service, const Session& session) {
-  for (PushBatch batch = device.nextPushBatch(500); !batch.entries.empty(); batch = device.nextPushBatch(500)) {
-    auto reply = service.push(session, batch.toChangeset(device.deviceId()).toJson());
-    INFO(reply.body.dump());
-    REQUIRE(reply.status == 200);
-    REQUIRE(device.acknowledgePush(batch.changesetId, reply.body["results"]) == batch.entries.size());
-  }
-  while (true) {
-    auto reply = service.pull(session, device.pullCursor(), 500);
-    REQUIRE(reply.status == 200);
-    std::vector<PulledChange> changes;
-    for (const auto& j : reply.body["changes"]) changes.push_back(PulledChange::fromJson(j));
-    device.applyPulled(changes, reply.body["next_after"]);
-    if (!reply.body["has_more"].get<bool>()) break;
-  }
-}
 
 /// Applies one scenario operation to a device, naming new records in `aliases`.
 void apply(DeviceStore& device, const Json& op, std::map<std::string, std::string>& aliases) {
