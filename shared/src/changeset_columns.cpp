@@ -310,17 +310,26 @@ Changeset changesetFromColumns(const Json& body) {
 }
 
 Json compactPushAnswer(const Changeset& cs, const Json& answer) {
-  Json listed = Json::array();
   const Json& results = answer.at("results");
+  std::vector<std::optional<Json>> listed;
+  listed.reserve(results.size());
+  for (size_t i = 0; i < results.size(); ++i)
+    listed.push_back(i < cs.changes.size() && isPlainPushResult(cs.changes[i], results[i]) ? std::nullopt
+                                                                                          : std::optional(results[i]));
+  return compactPushAnswer(answer.at("id").get<std::string>(), answer.at("last_seq").get<int64_t>(), listed);
+}
+
+Json compactPushAnswer(const std::string& changesetId, int64_t lastSeq, const std::vector<std::optional<Json>>& results) {
+  Json listed = Json::array();
   for (size_t i = 0; i < results.size(); ++i) {
-    if (i < cs.changes.size() && isPlainPushResult(cs.changes[i], results[i])) continue;
-    Json r = results[i];
+    if (!results[i]) continue;
+    Json r = *results[i];
     r["index"] = i;
     listed.push_back(std::move(r));
   }
   return Json{{"format", kColumnarFormat},
-              {"id", answer.at("id")},
-              {"last_seq", answer.at("last_seq")},
+              {"id", changesetId},
+              {"last_seq", lastSeq},
               {"changes", results.size()},
               {"results", std::move(listed)}};
 }

@@ -130,7 +130,8 @@ Reply ReviewService::list(const Session& s, const QueryParams& query) {
     if (name == "after" || name == "limit") {
       auto n = wholeNumber(value);
       if (!n || *n < 0 || (name == "limit" && (*n < 1 || *n > static_cast<int64_t>(kMaxPage))))
-        return Reply::error(400, "bad_request", "after >= 0 and 1 <= limit <= 1000", "参数 after/limit 超出范围");
+        return Reply::error(400, "bad_request", "after >= 0 and 1 <= limit <= " + std::to_string(kMaxPage),
+                            "参数 after/limit 超出范围(limit 为 1–" + std::to_string(kMaxPage) + ")");
       (name == "after" ? after : limit) = *n;
     } else if (name == "state") {
       if (value != "returned" && value != "resubmitted" && value != "approved" && !value.empty())

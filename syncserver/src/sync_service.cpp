@@ -122,7 +122,7 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
   return std::nullopt;
 }
 
-Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, const Change& c, const Value& value,
+std::optional<Json> SyncService::applyChange(const Session& s, const synccore::Changeset& cs, const Change& c, const Value& value,
                               Pending& pending) {
   const std::string& device = cs.device;
   const std::string& changesetId = cs.id;
@@ -149,7 +149,7 @@ Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, c
   // The field as it stands after this change.
   const FieldSide* now = decision.applies() ? &incoming : (serverSide ? &*serverSide : nullptr);
 
-  Json result{{"change_id", c.changeId}, {"outcome", "applied"}, {"applied", decision.applies()}};
+  std::string conflictId, conflictKind;  // of the last conflict this change logged
   const auto logConflict = [&](synccore::ConflictKind kind, bool open, Json serverJson, Json decisionJson) {
     Conflict conflict;
     conflict.kind = std::string(synccore::conflictKindName(kind));
@@ -167,9 +167,8 @@ Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, c
     conflict.provisional = now ? now->value : Json();
     conflict.decision = std::move(decisionJson);
     auto added = m_state.conflicts().add(conflict, "system");
-    result["outcome"] = "conflict";
-    result["conflict_id"] = added.id;
-    result["conflict_kind"] = added.kind;
+    conflictId = added.id;
+    conflictKind = added.kind;
   };
   if (decision.conflict != synccore::ConflictKind::None) {
     Json decisionJson;
@@ -190,15 +189,27 @@ Json SyncService::applyChange(const Session& s, const synccore::Changeset& cs, c
       logConflict(synccore::ConflictKind::DuplicatePerson, true, other, Json());
     }
   }
-  Json current{{"value", now ? now->value : Json()},
-               {"version", now ? Json(now->version) : Json()},
-               {"record_deleted", info.deleted}};
-  if (auto tomb = pending.records.tombstoneVersion(c.record)) current["deleted_version"] = *tomb;
-  result["current"] = std::move(current);
-  // A change applied as sent is stored as '' (most of them): its answer is rebuilt from the change.
+  const auto tomb = pending.records.tombstoneVersion(c.record);
+  // Applied as sent (most changes): the answer would say no more than synccore::plainPushResult(c),
+  // so none is built; it is stored as '' and rebuilt from the change when needed.
+  const bool asSent = decision.applies() && conflictId.empty() && !info.deleted && !tomb && value.dump() == c.value.dump();
+  std::optional<Json> result;
+  if (!asSent) {
+    result = Json{{"change_id", c.changeId}, {"outcome", conflictId.empty() ? "applied" : "conflict"},
+                  {"applied", decision.applies()}};
+    if (!conflictId.empty()) {
+      (*result)["conflict_id"] = conflictId;
+      (*result)["conflict_kind"] = conflictKind;
+    }
+    Json current{{"value", now ? now->value : Json()},
+                 {"version", now ? Json(now->version) : Json()},
+                 {"record_deleted", info.deleted}};
+    if (tomb) current["deleted_version"] = *tomb;
+    (*result)["current"] = std::move(current);
+  }
   m_state.db().cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, ?, ?)")
       .bind(1, c.changeId)
-      .bind(2, synccore::isPlainPushResult(c, result) ? std::string() : result.dump())
+      .bind(2, result ? result->dump() : std::string())
       .bind(3, changesetId)
       .run();
   return result;
@@ -252,7 +263,8 @@ Reply SyncService::push(const Session& s, const Json& body) {
                         std::to_string(rejected.size()) + " 条修改被拒绝,本批次未写入任何数据",
                         Json{{"rejected", rejected}});
   }
-  Json results = Json::array();
+  std::vector<std::optional<Json>> results;  // empty: applied as sent
+  results.reserve(cs.changes.size());
   for (size_t i = 0; i < cs.changes.size(); ++i) {
     const Change& c = cs.changes[i];
     if (pending.first[i]) {
@@ -262,12 +274,15 @@ Reply SyncService::push(const Session& s, const Json& body) {
     results.push_back(applyChange(s, cs, c, pending.values[i], pending));
   }
   m_state.saveClock();
-  Json response{{"id", cs.id}, {"results", results}, {"last_seq", m_state.records().lastSeq()}};
+  const int64_t lastSeq = m_state.records().lastSeq();
   m_state.db().cached("INSERT INTO changesets(id, user_name, digest, last_seq, received_ms) VALUES(?,?,?,?,?)")
-      .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, response["last_seq"].get<int64_t>())
-      .bind(5, nowMs()).run();
+      .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, lastSeq).bind(5, nowMs()).run();
   tx.commit();
-  return Reply{200, columns ? synccore::compactPushAnswer(cs, response) : std::move(response)};
+  if (columns) return Reply{200, synccore::compactPushAnswer(cs.id, lastSeq, results)};
+  Json list = Json::array();
+  for (size_t i = 0; i < results.size(); ++i)
+    list.push_back(results[i] ? std::move(*results[i]) : synccore::plainPushResult(cs.changes[i]));
+  return Reply{200, Json{{"id", cs.id}, {"results", std::move(list)}, {"last_seq", lastSeq}}};
 }
 
 Json SyncService::firstAnswer(const synccore::Changeset& cs, int64_t lastSeq) {
@@ -289,7 +304,8 @@ Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std
                         bool columns) {
   if (!mayWriteRecords(s)) return forbidden();
   if (after < 0 || limit == 0 || limit > kMaxPullPage)
-    return Reply::error(400, "bad_request", "after >= 0 and 1 <= limit <= 1000", "参数 after/limit 超出范围");
+    return Reply::error(400, "bad_request", "after >= 0 and 1 <= limit <= " + std::to_string(kMaxPullPage),
+                        "参数 after/limit 超出范围(limit 为 1–" + std::to_string(kMaxPullPage) + ")");
   synccore::Transaction tx(m_state.db(), synccore::Transaction::Kind::Deferred);
   auto changes = m_state.records().changesAfter(after, limit + 1, s.seesAllGrids(), s.user.grids, exceptDevice);
   const bool more = changes.size() > limit;

@@ -31,8 +31,9 @@ class SyncService {
 
  private:
   struct Pending;
-  /// Merges one checked change; `value` is the change's value as the check normalised it.
-  Json applyChange(const Session& session, const synccore::Changeset& changeset, const synccore::Change& change,
+  /// Merges one checked change; `value` is the change's value as the check normalised it. Returns
+  /// the change's answer, or nothing when it was applied exactly as sent (synccore::plainPushResult).
+  std::optional<Json> applyChange(const Session& session, const synccore::Changeset& changeset, const synccore::Change& change,
                    const Value& value, Pending& pending);
   /// The answer a stored changeset got, rebuilt from each change's stored outcome.
   Json firstAnswer(const synccore::Changeset& changeset, int64_t lastSeq);

@@ -3,6 +3,9 @@
 // (docs/sync-protocol.md, "Format 2"). Same content (and digest) as format 1, fewer bytes.
 #include "synccore/changeset.h"
 
+#include <optional>
+#include <vector>
+
 namespace synccore {
 
 constexpr int kColumnarFormat = 2;
@@ -25,6 +28,8 @@ bool isPlainPushResult(const Change& change, const Json& result);
 /// A push answer (format 1: one result per change) in format 2: results that say no more than
 /// "applied as sent" are left out; the others carry their "index" in the changeset.
 Json compactPushAnswer(const Changeset& changeset, const Json& answer);
+/// The same from one entry per change, empty where the change was applied as sent.
+Json compactPushAnswer(const std::string& changesetId, int64_t lastSeq, const std::vector<std::optional<Json>>& results);
 
 /// The format 1 answer, one result per change in order, from a format 2 answer to changeset.
 /// Throws WireError when the answer does not fit the changeset.
