@@ -188,7 +188,7 @@ Reply ConflictService::resolve(const Session& s, const std::string& conflictId, 
 std::string ConflictService::copyInto(const std::string& actor, const std::string& uuid, const RecordInfo& household,
                                       const std::map<std::string, Value>& overrides, Json& changes) {
   const auto source = m_state.records().record(uuid);
-  RecordInfo copy{synccore::newUuid(), source->type, household.uuid, household.uuid, household.grid, false};
+  RecordInfo copy{synccore::newUuid(), source->type, household.uuid, household.uuid, household.grid, false, std::nullopt};
   m_state.records().createRecord(copy);
   for (const auto& [field, side] : m_state.records().fields(uuid)) {
     auto it = overrides.find(field);

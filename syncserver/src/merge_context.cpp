@@ -23,18 +23,13 @@ const RecordInfo& MergeContext::materialise(const std::string& uuid) {
   if (!stored) {
     stored = m_planned.at(uuid);
     m_records.createRecord(*stored);
-    m_tombstones[uuid] = std::nullopt;
   }
   return *stored;
 }
 
 std::optional<std::string> MergeContext::tombstoneVersion(const std::string& uuid) {
-  auto it = m_tombstones.find(uuid);
-  if (it == m_tombstones.end()) {
-    auto tomb = m_records.fieldValue(uuid, synccore::kDeletedField);
-    it = m_tombstones.emplace(uuid, tomb ? std::optional(tomb->version) : std::nullopt).first;
-  }
-  return it->second;
+  auto record = find(uuid);
+  return record ? record->deletedVersion : std::nullopt;
 }
 
 void MergeContext::noteApplied(const std::string& uuid, const std::string& field, const Value& value,
@@ -43,7 +38,7 @@ void MergeContext::noteApplied(const std::string& uuid, const std::string& field
   if (!stored) return;
   if (field == synccore::kDeletedField) {
     stored->deleted = value == true;
-    m_tombstones[uuid] = version;
+    stored->deletedVersion = version;
   } else if (stored->type == "household" && field == "grid" && value.is_string()) {
     // Every cached record of the household moves with it.
     for (auto& [_, info] : m_stored)

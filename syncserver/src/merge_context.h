@@ -8,8 +8,8 @@
 
 namespace syncserver {
 
-/// Records a changeset touches: read from the store once, or planned by the changeset itself before
-/// they exist, with each record's tombstone version. Lives for one push, inside its transaction, and
+/// Records a changeset touches: read from the store once (with each record's tombstone version), or
+/// planned by the changeset itself before they exist. Lives for one push, inside its transaction, and
 /// follows the writes the push makes (deletes, a household moving grid).
 class MergeContext {
  public:
@@ -30,7 +30,6 @@ class MergeContext {
   RecordStore& m_records;
   std::map<std::string, std::optional<RecordInfo>> m_stored;  // nullopt: not in the store
   std::map<std::string, RecordInfo> m_planned;
-  std::map<std::string, std::optional<std::string>> m_tombstones;
 };
 
 }  // namespace syncserver

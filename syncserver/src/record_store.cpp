@@ -51,12 +51,13 @@ void RecordStore::dropWriterColumns() {
 
 std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
   auto st = m_db.cached(
-      "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted FROM records r"
-      " JOIN records h ON h.uuid = r.household_uuid WHERE r.uuid=?");
+      "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, t.version FROM records r"
+      " JOIN records h ON h.uuid = r.household_uuid"
+      " LEFT JOIN fields t ON t.record_uuid = r.uuid AND t.field = '_deleted' WHERE r.uuid=?");
   st.bind(1, uuid);
   if (!st.step()) return std::nullopt;
   return RecordInfo{uuid, st.text(0), st.optionalText(1).value_or(""), st.text(2), st.optionalText(3).value_or(""),
-                    st.int64(4) != 0};
+                    st.int64(4) != 0, st.optionalText(5)};
 }
 
 void RecordStore::createRecord(const RecordInfo& info) {

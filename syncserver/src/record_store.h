@@ -22,6 +22,7 @@ struct RecordInfo {
   std::string household;  // itself for households
   std::string grid;       // the household's current grid
   bool deleted = false;
+  std::optional<std::string> deletedVersion;  // version of its "_deleted" field, if that was ever set
 };
 
 /// The current value of one field and who set it.

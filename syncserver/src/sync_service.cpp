@@ -112,7 +112,7 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
     auto parent = c.parent.empty() ? std::nullopt : pending.records.find(c.parent);
     if (!parent || parent->type != type->parent)
       return rejection(c, "unknown_parent", "the household " + c.parent + " is unknown", "找不到所属的户 " + c.parent);
-    record = RecordInfo{c.record, c.recordType, c.parent, parent->household, parent->grid, false};
+    record = RecordInfo{c.record, c.recordType, c.parent, parent->household, parent->grid, false, std::nullopt};
     pending.records.plan(*record);
   }
   if (!s.mayAccessGrid(record->grid) ||
@@ -240,7 +240,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   Pending pending(m_state.records(), m_state.definition());
   for (const auto& c : cs.changes)
     if (c.recordType == "household" && c.field == "grid" && c.value.is_string() && !pending.records.find(c.record))
-      pending.records.plan(RecordInfo{c.record, "household", "", c.record, c.value, false});
+      pending.records.plan(RecordInfo{c.record, "household", "", c.record, c.value, false, std::nullopt});
   Json rejected = Json::array();
   bool outOfScope = false;
   auto seen = m_state.db().cached("SELECT outcome FROM applied_changes WHERE change_id=?");
