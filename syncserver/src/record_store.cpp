@@ -2,6 +2,8 @@
 
 #include "synccore/hlc.h"
 
+#include <iostream>
+
 namespace syncserver {
 
 using synccore::Database;
@@ -41,12 +43,15 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
 void RecordStore::dropWriterColumns() {
   // Until 2026-11 every field row repeated its writer; the change log row at its seq holds the same.
   if (!m_db.prepare("SELECT 1 FROM pragma_table_info('fields') WHERE name='author'").step()) return;
+  // One pass over every field row: a large database takes a while, so say so.
+  std::cerr << "正在升级字段表(仅此一次)… upgrading the fields table (once)…" << std::endl;
   m_db.exec(
       "CREATE TABLE fields_slim(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
       " version TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
       "INSERT INTO fields_slim SELECT record_uuid, field, value, version, seq FROM fields ORDER BY record_uuid, field;"
       "DROP TABLE fields;"
       "ALTER TABLE fields_slim RENAME TO fields;");
+  std::cerr << "字段表已升级 fields table upgraded" << std::endl;
 }
 
 std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
@@ -71,8 +76,9 @@ void RecordStore::createRecord(const RecordInfo& info) {
 
 std::optional<FieldSide> RecordStore::field(const std::string& uuid, const std::string& field) const {
   auto st = m_db.cached(
-      "SELECT f.value, f.version, c.author, c.device, c.change_id FROM fields f CROSS JOIN change_log c ON c.seq = f.seq"
-      " WHERE f.record_uuid=? AND f.field=?");
+      // LEFT JOIN: a field whose log row is missing still has its value (with no writer).
+      "SELECT f.value, f.version, coalesce(c.author, ''), coalesce(c.device, ''), coalesce(c.change_id, '')"
+      " FROM fields f LEFT JOIN change_log c ON c.seq = f.seq WHERE f.record_uuid=? AND f.field=?");
   st.bind(1, uuid).bind(2, field);
   if (!st.step()) return std::nullopt;
   return FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
@@ -229,8 +235,8 @@ std::optional<Value> RecordStore::valueAtVersion(const std::string& uuid, const 
 
 std::map<std::string, FieldSide> RecordStore::fields(const std::string& uuid) const {
   auto st = m_db.cached(
-      "SELECT f.field, f.value, f.version, c.author, c.device, c.change_id FROM fields f"
-      " CROSS JOIN change_log c ON c.seq = f.seq WHERE f.record_uuid=? AND f.field<>'_deleted'");
+      "SELECT f.field, f.value, f.version, coalesce(c.author, ''), coalesce(c.device, ''), coalesce(c.change_id, '')"
+      " FROM fields f LEFT JOIN change_log c ON c.seq = f.seq WHERE f.record_uuid=? AND f.field<>'_deleted'");
   st.bind(1, uuid);
   std::map<std::string, FieldSide> out;
   while (st.step())
