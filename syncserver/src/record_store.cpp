@@ -8,6 +8,19 @@ namespace syncserver {
 
 using synccore::Database;
 
+namespace {
+// The fields table's columns; who wrote a field (author, device, change id) is in its change log row,
+// found by seq: a merge reads and rewrites only what it compares, and the table it updates at random
+// stays small.
+const std::string kFieldsColumns =
+    "(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, version TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID";
+// A field with its writer (FieldSide's order); LEFT JOIN: a field whose log row is missing keeps its value.
+const std::string kFieldSideColumns =
+    "f.value, f.version, coalesce(c.author, ''), coalesce(c.device, ''), coalesce(c.change_id, '')";
+const std::string kFieldsWithWriter = " FROM fields f LEFT JOIN change_log c ON c.seq = f.seq";
+}  // namespace
+
 Json FieldSide::toJson() const {
   return Json{{"value", value}, {"version", version}, {"user", author}, {"device", device}, {"change_id", changeId}};
 }
@@ -18,10 +31,7 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       " household_uuid TEXT NOT NULL, grid TEXT, deleted INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX IF NOT EXISTS records_household ON records(household_uuid);"
       "CREATE INDEX IF NOT EXISTS records_grid ON records(grid);"
-      // Who wrote a field (author, device, change id) is in its change log row, found by seq: a merge
-      // reads and rewrites only what it compares, and the table it updates at random stays small.
-      "CREATE TABLE IF NOT EXISTS fields(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
-      " version TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS fields" + kFieldsColumns + ";"
       // Append-only (never deleted from), so plain rowids already grow monotonically; change ids are
       // unique through applied_changes, so they need no second index here.
       "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY, change_id TEXT NOT NULL,"
@@ -46,8 +56,7 @@ void RecordStore::dropWriterColumns() {
   // One pass over every field row: a large database takes a while, so say so.
   std::cerr << "正在升级字段表(仅此一次)… upgrading the fields table (once)…" << std::endl;
   m_db.exec(
-      "CREATE TABLE fields_slim(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,"
-      " version TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID;"
+      "CREATE TABLE fields_slim" + kFieldsColumns + ";"
       "INSERT INTO fields_slim SELECT record_uuid, field, value, version, seq FROM fields ORDER BY record_uuid, field;"
       "DROP TABLE fields;"
       "ALTER TABLE fields_slim RENAME TO fields;");
@@ -75,10 +84,7 @@ void RecordStore::createRecord(const RecordInfo& info) {
 }
 
 std::optional<FieldSide> RecordStore::field(const std::string& uuid, const std::string& field) const {
-  auto st = m_db.cached(
-      // LEFT JOIN: a field whose log row is missing still has its value (with no writer).
-      "SELECT f.value, f.version, coalesce(c.author, ''), coalesce(c.device, ''), coalesce(c.change_id, '')"
-      " FROM fields f LEFT JOIN change_log c ON c.seq = f.seq WHERE f.record_uuid=? AND f.field=?");
+  auto st = m_db.cached("SELECT " + kFieldSideColumns + kFieldsWithWriter + " WHERE f.record_uuid=? AND f.field=?");
   st.bind(1, uuid).bind(2, field);
   if (!st.step()) return std::nullopt;
   return FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
@@ -234,13 +240,12 @@ std::optional<Value> RecordStore::valueAtVersion(const std::string& uuid, const 
 }
 
 std::map<std::string, FieldSide> RecordStore::fields(const std::string& uuid) const {
-  auto st = m_db.cached(
-      "SELECT f.field, f.value, f.version, coalesce(c.author, ''), coalesce(c.device, ''), coalesce(c.change_id, '')"
-      " FROM fields f LEFT JOIN change_log c ON c.seq = f.seq WHERE f.record_uuid=? AND f.field<>'_deleted'");
+  auto st = m_db.cached("SELECT " + kFieldSideColumns + ", f.field" + kFieldsWithWriter +
+                        " WHERE f.record_uuid=? AND f.field<>'_deleted'");
   st.bind(1, uuid);
   std::map<std::string, FieldSide> out;
   while (st.step())
-    out[st.text(0)] = FieldSide{Json::parse(st.text(1)), st.text(2), st.text(3), st.text(4), st.text(5)};
+    out[st.text(5)] = FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
   return out;
 }
 
