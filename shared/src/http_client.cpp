@@ -379,6 +379,9 @@ HttpResult HttpClient::perform(const std::string& url, const std::string* postBo
       downloaded > 0) {
     m_bytesReceived += static_cast<uint64_t>(downloaded);
   }
+  long connects = 0;
+  if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0)
+    m_connectionsOpened += static_cast<uint64_t>(connects);
   // Neither the header list (which holds the token) nor the error buffer outlives this call.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);

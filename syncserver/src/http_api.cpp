@@ -87,6 +87,10 @@ HttpApi::HttpApi(ServerState& state, HttpOptions options)
   // Without TCP_NODELAY a small answer (headers and body are separate writes) waits for the
   // client's delayed ACK: 44 ms per GET /v1/health over loopback HTTPS, 0.08 ms with it.
   m_server->set_tcp_nodelay(true);
+  // A sync is tens of requests in a row: keep its connection for all of them (cpp-httplib closes it
+  // after 5 by default, a new TLS handshake, two extra round trips on a mobile network, every 5).
+  // An idle connection is still closed after 5 s, so it does not hold a worker thread for long.
+  m_server->set_keep_alive_max_count(kKeepAliveRequests);
   m_server->set_read_timeout(30, 0);
   m_server->set_write_timeout(30, 0);
   installRoutes();

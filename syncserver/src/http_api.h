@@ -35,6 +35,8 @@ class HttpApi {
   /// Serves until stop(); call after bind().
   void serve();
   void stop();
+  /// Requests served on one kept connection before the server closes it.
+  static constexpr size_t kKeepAliveRequests = 1000;
 
  private:
   void installRoutes();

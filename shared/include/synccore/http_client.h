@@ -84,6 +84,8 @@ class HttpClient {
   /// Bytes sent and received on the wire (after compression, headers excluded) since construction.
   uint64_t bytesSent() const { return m_bytesSent; }
   uint64_t bytesReceived() const { return m_bytesReceived; }
+  /// Connections opened (each a TCP and TLS handshake) since construction; kept ones are reused.
+  uint64_t connectionsOpened() const { return m_connectionsOpened; }
 
   const std::string& baseUrl() const { return m_baseUrl; }
 
@@ -98,6 +100,7 @@ class HttpClient {
   std::unique_ptr<Handle> m_handle;
   uint64_t m_bytesSent = 0;
   uint64_t m_bytesReceived = 0;
+  uint64_t m_connectionsOpened = 0;
 };
 
 /// Request bodies larger than this many bytes are gzip-compressed.
