@@ -162,10 +162,6 @@
         <translation>Loading…</translation>
     </message>
     <message>
-        <source>共 %1 条</source>
-        <translation>%1 in total</translation>
-    </message>
-    <message>
         <source>%1 与 %2 · %3 天前</source>
         <translation>%1 and %2 · %3 days ago</translation>
     </message>
@@ -260,6 +256,13 @@
     <message>
         <source>采用合并值</source>
         <translation>Use merged value</translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %n 条</source>
+        <translation>
+            <numerusform>%n in total</numerusform>
+            <numerusform>%n in total</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -405,10 +408,6 @@
 <context>
     <name>HouseholdDelegate</name>
     <message>
-        <source>%1 人</source>
-        <translation>%1 people</translation>
-    </message>
-    <message>
         <source>已移交至网格 %1,不再由您负责</source>
         <translation>Moved to grid %1: no longer yours</translation>
     </message>
@@ -425,16 +424,26 @@
         <translation>Conflicts/returns %1</translation>
     </message>
     <message>
-        <source>%1 项未同步</source>
-        <translation>%1 not synced</translation>
-    </message>
-    <message>
         <source>尚未走访</source>
         <translation>Not visited yet</translation>
     </message>
     <message>
         <source>走访 %1</source>
         <translation>Visited %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 人</source>
+        <translation>
+            <numerusform>%n person</numerusform>
+            <numerusform>%n people</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 项未同步</source>
+        <translation>
+            <numerusform>%n not synced</numerusform>
+            <numerusform>%n not synced</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -488,10 +497,6 @@
         <translation>Sudden severe hardship</translation>
     </message>
     <message>
-        <source>共 %1 户</source>
-        <translation>%1 households</translation>
-    </message>
-    <message>
         <source>没有找到符合条件的住户</source>
         <translation>No matching households</translation>
     </message>
@@ -502,6 +507,13 @@
     <message>
         <source>+ 新增住户</source>
         <translation>+ Add household</translation>
+    </message>
+    <message numerus="yes">
+        <source>共 %n 户</source>
+        <translation>
+            <numerusform>%n household</numerusform>
+            <numerusform>%n households</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -837,10 +849,6 @@
         <translation>Offline</translation>
     </message>
     <message>
-        <source>%1 条修改待同步</source>
-        <translation>%1 changes waiting to sync</translation>
-    </message>
-    <message>
         <source>全部已同步</source>
         <translation>All synced</translation>
     </message>
@@ -863,6 +871,13 @@
     <message>
         <source>设置</source>
         <translation>Settings</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 条修改待同步</source>
+        <translation>
+            <numerusform>%n change waiting to sync</numerusform>
+            <numerusform>%n changes waiting to sync</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -913,16 +928,19 @@
         <translation>(empty)</translation>
     </message>
     <message>
-        <source>哈希链完整,签名有效(共 %1 条)</source>
-        <translation>Hash chain intact, signatures valid (%1 entries)</translation>
-    </message>
-    <message>
         <source>日志被改动:第 %1 条起校验失败 — %2</source>
         <translation>The log was altered: verification fails from entry %1 on — %2</translation>
     </message>
     <message>
         <source>无法写入 %1</source>
         <translation>Cannot write %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>哈希链完整,签名有效(共 %n 条)</source>
+        <translation>
+            <numerusform>Hash chain intact, signatures valid (%n entry)</numerusform>
+            <numerusform>Hash chain intact, signatures valid (%n entries)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1041,10 +1059,6 @@
         <translation>Edit %1</translation>
     </message>
     <message>
-        <source>还有 %1 处需要修改,已在题目下方标出</source>
-        <translation>%1 answers need fixing; see the notes under the questions</translation>
-    </message>
-    <message>
         <source>保存失败,数据未写入:%1</source>
         <translation>Saving failed, nothing was written: %1</translation>
     </message>
@@ -1055,6 +1069,13 @@
     <message>
         <source>此户已移交至网格 %1,不再由您负责,修改无法保存。如需更正,请联系社区。</source>
         <translation>This household moved to grid %1 and is no longer yours, so changes cannot be saved. For corrections, contact the community office.</translation>
+    </message>
+    <message numerus="yes">
+        <source>还有 %n 处需要修改,已在题目下方标出</source>
+        <translation>
+            <numerusform>%n answer needs fixing; see the note under the question</numerusform>
+            <numerusform>%n answers need fixing; see the notes under the questions</numerusform>
+        </translation>
     </message>
 </context>
 <context>

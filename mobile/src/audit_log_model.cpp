@@ -110,7 +110,7 @@ void AuditLogModel::reload() {
       endResetModel();
       const Json v = result.json.value("verification", Json::object());
       m_chainOk = v.value("ok", false);
-      m_chainText = m_chainOk ? tr("哈希链完整,签名有效(共 %1 条)").arg(v.value("entries", 0))
+      m_chainText = m_chainOk ? tr("哈希链完整,签名有效(共 %n 条)", "", v.value("entries", 0))
                               : tr("日志被改动:第 %1 条起校验失败 — %2")
                                     .arg(v.value("first_bad_seq", Json(0)).is_number() ? v["first_bad_seq"].get<int64_t>() : 0)
                                     .arg(DisplayFormat::chosen(v.value("problem_zh", ""), v.value("problem", "")));

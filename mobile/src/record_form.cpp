@@ -339,7 +339,7 @@ QString RecordForm::save() {
   }
   if (!canSave()) {
     revalidate();
-    m_formError = tr("还有 %1 处需要修改,已在题目下方标出").arg(errorCount());
+    m_formError = tr("还有 %n 处需要修改,已在题目下方标出", "", errorCount());
     emit validityChanged();
     return {};
   }

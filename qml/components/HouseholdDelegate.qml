@@ -40,7 +40,7 @@ ItemDelegate {
                 color: Theme.text
             }
             Label {
-                text: qsTr("%1 人").arg(row.memberCount)
+                text: qsTr("%n 人", "", row.memberCount)
                 color: Theme.secondaryText
             }
             Item { Layout.fillWidth: true }
@@ -65,7 +65,7 @@ ItemDelegate {
             Badge { visible: row.dueRevisit; text: qsTr("本月待回访"); tint: Theme.primary }
             Badge { objectName: "returnedBadge"; visible: row.returned; text: qsTr("已退回,待修改"); tint: Theme.error }
             Badge { visible: row.notices > 0; text: qsTr("冲突/退回 %1").arg(row.notices); tint: Theme.error }
-            Badge { visible: row.pendingChanges > 0; text: qsTr("%1 项未同步").arg(row.pendingChanges); tint: Theme.secondaryText }
+            Badge { visible: row.pendingChanges > 0; text: qsTr("%n 项未同步", "", row.pendingChanges); tint: Theme.secondaryText }
             Badge { visible: row.lastVisit.length === 0; text: qsTr("尚未走访"); tint: Theme.secondaryText }
             Badge {
                 visible: !row.dueRevisit && row.lastVisit.length > 0

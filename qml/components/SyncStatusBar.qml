@@ -41,7 +41,7 @@ ToolBar {
         Label {
             objectName: "pendingLabel"
             visible: bar.holdsFiles
-            text: Sync.pendingChanges > 0 ? qsTr("%1 条修改待同步").arg(Sync.pendingChanges) : qsTr("全部已同步")
+            text: Sync.pendingChanges > 0 ? qsTr("%n 条修改待同步", "", Sync.pendingChanges) : qsTr("全部已同步")
             color: bar.ink
         }
         Label {

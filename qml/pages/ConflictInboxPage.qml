@@ -84,7 +84,7 @@ Item {
                 }
             }
             Label {
-                text: inbox.busy ? qsTr("正在读取…") : inbox.errorString.length > 0 ? inbox.errorString : qsTr("共 %1 条").arg(inbox.count)
+                text: inbox.busy ? qsTr("正在读取…") : inbox.errorString.length > 0 ? inbox.errorString : qsTr("共 %n 条", "", inbox.count)
                 color: inbox.errorString.length > 0 ? Theme.error : Theme.secondaryText
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true

@@ -95,7 +95,7 @@ Item {
 
         Label {
             objectName: "resultCount"
-            text: qsTr("共 %1 户").arg(households.count)
+            text: qsTr("共 %n 户", "", households.count)
             color: Theme.secondaryText
             font.pixelSize: Theme.smallFont
         }

@@ -19,7 +19,7 @@ class LanguageTest : public QObject {
   void init() {
     Language::instance()->setCode(QStringLiteral("zh_CN"));
     m_tablet = std::make_unique<apptest::TempTablet>();
-    m_tablet->addHousehold("马文明", "玉泉家园1号楼101", "unstable");
+    m_household = m_tablet->addHousehold("马文明", "玉泉家园1号楼101", "unstable");
   }
   void cleanup() {
     Language::instance()->setCode(QStringLiteral("zh_CN"));
@@ -62,8 +62,28 @@ class LanguageTest : public QObject {
     QCOMPARE(list.data(row, anju::HouseholdListModel::ResidenceRole).toString(), QStringLiteral("Resident"));
   }
 
+  void countsUseEnglishPlurals() {
+    Language::instance()->setCode(QStringLiteral("en"));
+    RecordForm form;
+    form.setRecordType(QStringLiteral("person"));
+    form.setParentUuid(QString::fromStdString(m_household));
+    form.setText(QStringLiteral("name"), QStringLiteral("马小军"));
+    form.setText(QStringLiteral("birth_date"), QStringLiteral("2010-05-04"));
+    QCOMPARE(form.save(), QString());  // relation and sex still missing
+    QCOMPARE(form.errorCount(), 2);
+    QCOMPARE(form.formError(), QStringLiteral("2 answers need fixing; see the notes under the questions"));
+    form.setChoice(QStringLiteral("relation"), QStringLiteral("child"));
+    QCOMPARE(form.save(), QString());
+    QCOMPARE(form.errorCount(), 1);
+    QCOMPARE(form.formError(), QStringLiteral("1 answer needs fixing; see the note under the question"));
+    Language::instance()->setCode(QStringLiteral("zh_CN"));
+    QCOMPARE(form.save(), QString());
+    QCOMPARE(form.formError(), QStringLiteral("还有 1 处需要修改,已在题目下方标出"));
+  }
+
  private:
   std::unique_ptr<apptest::TempTablet> m_tablet;
+  std::string m_household;
 };
 
 int runLanguageTests(int argc, char** argv) {
