@@ -676,13 +676,18 @@ size_t DeviceStore::rejectChanges(const Json& rejected) {
 size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor) {
   std::lock_guard lock(m_mutex);
   Transaction tx(*m_db);
+  // Nothing can be saved while the lock is held: with an empty outbox (a pull right after a push)
+  // no pulled field has a pending local edit to keep.
+  const bool anyPending = m_db->cached("SELECT 1 FROM outbox LIMIT 1").step();
+  std::set<std::string> present;  // records known to have their row already
   size_t stored = 0;
   for (const auto& p : changes) {
     const Change& c = p.change;
     const RecordTypeDef* def = m_definition.record(c.recordType);
-    if (!def || hasPending(c.record, c.field)) continue;
-    m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
-        .bind(1, c.record).bind(2, c.parent).run();
+    if (!def || (anyPending && hasPending(c.record, c.field))) continue;
+    if (present.insert(c.record).second)
+      m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
+          .bind(1, c.record).bind(2, c.parent).run();
     setLocalField(*def, c.record, c.field, c.value, p.version);
     ++stored;
   }

@@ -229,3 +229,47 @@ TEST_CASE("opening a file made with an older definition upgrades it and keeps th
   // A file upgraded to the newer definition is not opened by an older program.
   CHECK_THROWS_AS(DeviceStore(dir.file("d.db"), oldDef, fixtures::options()), StoreError);
 }
+
+TEST_CASE("a pulled change never overwrites a field with a pending local edit", "[store][pull]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  const std::string uuid = addHousehold(store);
+  // The household as pushed: its outbox emptied as the server's acknowledgement would.
+  while (true) {
+    PushBatch batch = store.nextPushBatch(500);
+    if (batch.entries.empty()) break;
+    Json results = Json::array();
+    for (const auto& e : batch.entries)
+      results.push_back({{"change_id", e.changeId}, {"outcome", "applied"}, {"applied", true},
+                         {"current", {{"value", e.value}, {"version", e.hlc}, {"record_deleted", false}}}});
+    REQUIRE(store.acknowledgePush(batch.changesetId, results) == batch.entries.size());
+  }
+  const auto pulled = [&](const std::string& field, const Json& value, int64_t seq) {
+    PulledChange p;
+    p.seq = seq;
+    p.change.recordType = "household";
+    p.change.record = uuid;
+    p.change.field = field;
+    p.change.value = value;
+    p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
+    p.change.hlc = p.version;
+    return p;
+  };
+  // A local edit of the address is waiting to be pushed; a pull brings other values of both fields.
+  REQUIRE(store.save({{"household", uuid, "", {{"address", "本机地址"}}}}).ok());
+  REQUIRE(store.outboxSize() == 1);
+  CHECK(store.applyPulled({pulled("address", "服务器地址", 1), pulled("remarks", "服务器备注", 2)}, 2) == 1);
+  auto loaded = store.load(uuid);
+  REQUIRE(loaded);
+  CHECK(loaded->values.at("address") == "本机地址");
+  CHECK(loaded->values.at("remarks") == "服务器备注");
+  // With nothing pending, a pulled value is taken.
+  while (true) {
+    PushBatch batch = store.nextPushBatch(500);
+    if (batch.entries.empty()) break;
+    REQUIRE(store.rejectChanges(Json::array({{{"change_id", batch.entries.front().changeId}, {"code", "test"}}})) == 1);
+  }
+  REQUIRE(store.outboxSize() == 0);
+  CHECK(store.applyPulled({pulled("address", "服务器地址", 3)}, 3) == 1);
+  CHECK(store.load(uuid)->values.at("address") == "服务器地址");
+}
