@@ -1,6 +1,8 @@
 #include "fixtures.h"
 #include "temp_dir.h"
 
+#include "synccore/changeset_columns.h"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -239,9 +241,7 @@ TEST_CASE("a pulled change never overwrites a field with a pending local edit", 
     PushBatch batch = store.nextPushBatch(500);
     if (batch.entries.empty()) break;
     Json results = Json::array();
-    for (const auto& e : batch.entries)
-      results.push_back({{"change_id", e.changeId}, {"outcome", "applied"}, {"applied", true},
-                         {"current", {{"value", e.value}, {"version", e.hlc}, {"record_deleted", false}}}});
+    for (const auto& c : batch.toChangeset(store.deviceId()).changes) results.push_back(plainPushResult(c));
     REQUIRE(store.acknowledgePush(batch.changesetId, results) == batch.entries.size());
   }
   const auto pulled = [&](const std::string& field, const Json& value, int64_t seq) {
