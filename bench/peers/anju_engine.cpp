@@ -229,7 +229,7 @@ Json checkServerState(syncserver::ServerState& state, const Workload& w, const O
   std::lock_guard lock(state.mutex());
   StateChecker checker(w, oracle);
   auto st = state.db().prepare(
-      "SELECT r.uuid, r.deleted, f.field, f.value FROM records r LEFT JOIN fields f ON f.record_uuid=r.uuid"
+      "SELECT r.uuid, r.deleted, f.field, f.value FROM records r LEFT JOIN fields f ON f.record_id=r.id"
       " AND f.field<>'_deleted' ORDER BY r.uuid");
   std::string current;
   bool deleted = false;

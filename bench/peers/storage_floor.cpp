@@ -6,32 +6,48 @@
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
 
-#include <set>
+#include <map>
+#include <stdexcept>
 
 namespace peers {
 
 namespace {
 
+/// Record ids by uuid, found once per record and changeset (as the merge's record cache does).
+using RecordIds = std::map<std::string, int64_t>;
+
 /// The reads a merge makes before writing a change (their results are not used: the floor always writes).
-void mergeReads(synccore::Database& db, const synccore::Change& c, std::set<std::string>& recordsRead) {
+void mergeReads(synccore::Database& db, const synccore::Change& c, RecordIds& ids) {
   auto seen = db.cached("SELECT outcome FROM applied_changes WHERE change_id=?");
   seen.bind(1, c.changeId).step();
-  if (recordsRead.insert(c.record).second) {
+  if (!ids.count(c.record)) {
     auto record = db.cached(
-        "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted FROM records r"
+        "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, r.id FROM records r"
         " JOIN records h ON h.uuid = r.household_uuid WHERE r.uuid=?");
-    record.bind(1, c.record).step();
+    if (record.bind(1, c.record).step()) ids[c.record] = record.int64(5);
   }
-  auto field = db.cached("SELECT value, version FROM fields WHERE record_uuid=? AND field=?");
-  field.bind(1, c.record).bind(2, c.field).step();
+  auto field = db.cached("SELECT value, version FROM fields WHERE record_id=? AND field=?");
+  field.bind(1, ids.count(c.record) ? ids[c.record] : 0).bind(2, c.field).step();
+}
+
+/// The record's id, creating the record for the first change of a new person.
+int64_t recordId(synccore::Database& db, const synccore::Change& c, RecordIds& ids) {
+  auto known = ids.find(c.record);
+  if (known != ids.end()) return known->second;
+  if (!c.baseVersion && !c.parent.empty()) {  // a new person's record may come with an earlier changeset
+    db.cached("INSERT OR IGNORE INTO records(uuid, type, parent_uuid, household_uuid, grid) VALUES(?,?,?,?,NULL)")
+        .bind(1, c.record).bind(2, c.recordType).bind(3, c.parent).bind(4, c.parent).run();
+    if (db.changes() > 0) return ids[c.record] = db.lastInsertRowId();
+  }
+  auto st = db.cached("SELECT id FROM records WHERE uuid=?");
+  if (!st.bind(1, c.record).step()) throw std::runtime_error("storage floor: unknown record " + c.record);
+  return ids[c.record] = st.int64(0);
 }
 
 /// Returns the change's change log seq.
 int64_t writeChange(synccore::Database& db, const synccore::Changeset& cs, const synccore::Change& c,
-                 const std::string& author) {
-  if (!c.baseVersion && !c.parent.empty())  // the first change of a new person creates its record
-    db.cached("INSERT OR IGNORE INTO records(uuid, type, parent_uuid, household_uuid, grid) VALUES(?,?,?,?,NULL)")
-        .bind(1, c.record).bind(2, c.recordType).bind(3, c.parent).bind(4, c.parent).run();
+                    const std::string& author, RecordIds& ids) {
+  const int64_t id = recordId(db, c, ids);
   if (c.field == synccore::kDeletedField)
     db.cached("UPDATE records SET deleted=1 WHERE uuid=?").bind(1, c.record).run();
   const std::string value = c.value.dump();
@@ -40,9 +56,9 @@ int64_t writeChange(synccore::Database& db, const synccore::Changeset& cs, const
       .bind(1, c.changeId).bind(2, c.record).bind(3, c.field).bind(4, value).bind(5, c.hlc).bind(6, author)
       .bind(7, cs.device).bind(8, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = db.lastInsertRowId();
-  db.cached("INSERT INTO fields(record_uuid, field, value, version, seq) VALUES(?,?,?,?,?)"
-            " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
-      .bind(1, c.record).bind(2, c.field).bind(3, value).bind(4, c.hlc).bind(5, seq).run();
+  db.cached("INSERT INTO fields(record_id, field, value, version, seq) VALUES(?,?,?,?,?)"
+            " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
+      .bind(1, id).bind(2, c.field).bind(3, value).bind(4, c.hlc).bind(5, seq).run();
   db.cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, '', ?)")
       .bind(1, c.changeId).bind(2, cs.id).run();
   return seq;
@@ -57,11 +73,11 @@ double writeStorageFloor(syncserver::ServerState& state, const std::vector<SentC
   const auto t0 = Clock::now();
   for (const auto& [user, cs] : changesets) {
     synccore::Transaction tx(db);
-    std::set<std::string> recordsRead;
+    RecordIds ids;
     int64_t lastSeq = 0;
     for (const auto& c : cs.changes) {
-      if (withReads) mergeReads(db, c, recordsRead);
-      lastSeq = writeChange(db, cs, c, user);
+      if (withReads) mergeReads(db, c, ids);
+      lastSeq = writeChange(db, cs, c, user, ids);
     }
     db.cached("INSERT INTO changesets(id, user_name, digest, last_seq, received_ms) VALUES(?,?,?,?,?)")
         .bind(1, cs.id).bind(2, user).bind(3, cs.digest()).bind(4, lastSeq)

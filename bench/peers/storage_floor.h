@@ -23,7 +23,9 @@ struct SentChangeset {
 /// durable transaction per changeset, every change applied (last writer wins, like raw SQLite).
 /// With `withReads` it also makes the reads a field-level merge cannot skip: the change's answer mark
 /// (already applied?), the field's current version and, once per record and changeset, the record.
-/// No validation, merge decision, conflict log, JSON answer or HTTP. Returns the milliseconds taken.
+/// Without reads, a record's id is still looked up once per record and changeset (a raw UPDATE by uuid
+/// makes the same lookup). No validation, merge decision, conflict log, JSON answer or HTTP. Returns
+/// the milliseconds taken.
 double writeStorageFloor(syncserver::ServerState& state, const std::vector<SentChangeset>& changesets,
                          bool withReads);
 

@@ -60,6 +60,12 @@ Statement Database::prepare(std::string_view sql) { return Statement(m_db, sql);
 int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
 int Database::changes() const { return sqlite3_changes(m_db); }
 
+bool Database::hasColumn(const std::string& table, const std::string& column) {
+  auto st = prepare("SELECT 1 FROM pragma_table_info(?) WHERE name=?");
+  st.bind(1, table).bind(2, column);
+  return st.step();
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare " + std::string(sql.substr(0, 120)));

@@ -111,7 +111,7 @@ std::vector<DashboardRow> computeDashboard(ServerState& state, bool allGrids, co
   std::map<std::string, std::pair<std::string, std::string>> childOf;  // uuid -> (type, household)
   auto st = state.db().prepare(
       "SELECT r.uuid, r.type, r.household_uuid, h.grid, f.field, f.value FROM records r"
-      " JOIN records h ON h.uuid = r.household_uuid LEFT JOIN fields f ON f.record_uuid = r.uuid"
+      " JOIN records h ON h.uuid = r.household_uuid LEFT JOIN fields f ON f.record_id = r.id"
       " AND f.field IN ('monitoring_category', 'income_wages', 'income_business', 'income_property',"
       " 'income_transfer', 'labour_capacity', 'employment_status', 'months_worked', 'visit_date', 'next_visit_due')"
       " WHERE r.deleted = 0 AND h.deleted = 0 ORDER BY r.uuid");

@@ -3,22 +3,36 @@
 #include "synccore/hlc.h"
 
 #include <iostream>
+#include <stdexcept>
 
 namespace syncserver {
 
 using synccore::Database;
 
 namespace {
-// The fields table's columns; who wrote a field (author, device, change id) is in its change log row,
-// found by seq: a merge reads and rewrites only what it compares, and the table it updates at random
-// stays small.
+// Records get an integer id in the order they are stored: a household and the people recorded with it
+// sit side by side, and the field rows keyed by it stay short.
+const std::string kRecordsColumns =
+    "(id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, parent_uuid TEXT,"
+    " household_uuid TEXT NOT NULL, grid TEXT, deleted INTEGER NOT NULL DEFAULT 0)";
+// The fields table's columns, keyed by record id: a changeset's fields of one household file fill a few
+// neighbouring pages instead of pages spread by random uuids (docs/benchmarks.md "Where the merge time
+// goes"). Who wrote a field (author, device, change id) is in its change log row, found by seq: a merge
+// reads and rewrites only what it compares.
 const std::string kFieldsColumns =
-    "(record_uuid TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, version TEXT NOT NULL,"
-    " seq INTEGER NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID";
+    "(record_id INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, version TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, PRIMARY KEY(record_id, field)) WITHOUT ROWID";
 // A field with its writer (FieldSide's order); LEFT JOIN: a field whose log row is missing keeps its value.
 const std::string kFieldSideColumns =
     "f.value, f.version, coalesce(c.author, ''), coalesce(c.device, ''), coalesce(c.change_id, '')";
-const std::string kFieldsWithWriter = " FROM fields f LEFT JOIN change_log c ON c.seq = f.seq";
+const std::string kFieldsWithWriter =
+    " FROM records r CROSS JOIN fields f ON f.record_id = r.id LEFT JOIN change_log c ON c.seq = f.seq";
+
+int64_t count(Database& db, const std::string& table) {
+  auto st = db.prepare("SELECT count(*) FROM " + table);
+  st.step();
+  return st.int64(0);
+}
 }  // namespace
 
 Json FieldSide::toJson() const {
@@ -27,10 +41,7 @@ Json FieldSide::toJson() const {
 
 RecordStore::RecordStore(Database& db) : m_db(db) {
   m_db.exec(
-      "CREATE TABLE IF NOT EXISTS records(uuid TEXT PRIMARY KEY, type TEXT NOT NULL, parent_uuid TEXT,"
-      " household_uuid TEXT NOT NULL, grid TEXT, deleted INTEGER NOT NULL DEFAULT 0);"
-      "CREATE INDEX IF NOT EXISTS records_household ON records(household_uuid);"
-      "CREATE INDEX IF NOT EXISTS records_grid ON records(grid);"
+      "CREATE TABLE IF NOT EXISTS records" + kRecordsColumns + ";"
       "CREATE TABLE IF NOT EXISTS fields" + kFieldsColumns + ";"
       // Append-only (never deleted from), so plain rowids already grow monotonically; change ids are
       // unique through applied_changes, so they need no second index here.
@@ -47,52 +58,83 @@ RecordStore::RecordStore(Database& db) : m_db(db) {
       // The grid change of a household that moved, by its change log seq: also sent to the grid it left.
       "CREATE TABLE IF NOT EXISTS grid_moves(seq INTEGER PRIMARY KEY, household_uuid TEXT NOT NULL,"
       " from_grid TEXT NOT NULL);");
-  dropWriterColumns();
+  upgradeLayout();
+  m_db.exec(
+      "CREATE INDEX IF NOT EXISTS records_household ON records(household_uuid);"
+      "CREATE INDEX IF NOT EXISTS records_grid ON records(grid);");
 }
 
-void RecordStore::dropWriterColumns() {
-  // Until 2026-11 every field row repeated its writer; the change log row at its seq holds the same.
-  if (!m_db.prepare("SELECT 1 FROM pragma_table_info('fields') WHERE name='author'").step()) return;
-  // One pass over every field row: a large database takes a while, so say so.
-  std::cerr << "正在升级字段表(仅此一次)… upgrading the fields table (once)…" << std::endl;
-  m_db.exec(
-      "CREATE TABLE fields_slim" + kFieldsColumns + ";"
-      "INSERT INTO fields_slim SELECT record_uuid, field, value, version, seq FROM fields ORDER BY record_uuid, field;"
-      "DROP TABLE fields;"
-      "ALTER TABLE fields_slim RENAME TO fields;");
-  std::cerr << "字段表已升级 fields table upgraded" << std::endl;
+void RecordStore::upgradeLayout() {
+  // Until 2026-11 records had no id and field rows were keyed by record uuid (before that, every field
+  // row also repeated its writer, which the change log row at its seq holds). Runs inside the caller's
+  // transaction: a failure leaves the database as it was.
+  const bool recordsWithoutId = !m_db.hasColumn("records", "id");
+  const bool fieldsByUuid = m_db.hasColumn("fields", "record_uuid");
+  if (!recordsWithoutId && !fieldsByUuid) return;
+  // One pass over every record and field row: a large database takes a while, so say so.
+  std::cerr << "正在升级记录表和字段表(仅此一次)… upgrading the records and fields tables (once)…" << std::endl;
+  if (recordsWithoutId)
+    m_db.exec(
+        "CREATE TABLE records_with_id" + kRecordsColumns + ";"
+        "INSERT INTO records_with_id(id, uuid, type, parent_uuid, household_uuid, grid, deleted)"
+        " SELECT rowid, uuid, type, parent_uuid, household_uuid, grid, deleted FROM records ORDER BY rowid;"
+        "DROP TABLE records;"
+        "ALTER TABLE records_with_id RENAME TO records;");
+  if (fieldsByUuid) {
+    const int64_t before = count(m_db, "fields");
+    m_db.exec(
+        "CREATE TABLE fields_by_id" + kFieldsColumns + ";"
+        "INSERT INTO fields_by_id(record_id, field, value, version, seq)"
+        " SELECT r.id, f.field, f.value, f.version, f.seq FROM fields f JOIN records r ON r.uuid = f.record_uuid"
+        " ORDER BY r.id, f.field;");
+    if (count(m_db, "fields_by_id") != before)
+      throw std::runtime_error(
+          "some field rows belong to no record; the database was left unchanged / 部分字段找不到所属记录,数据库未作改动");
+    m_db.exec("DROP TABLE fields; ALTER TABLE fields_by_id RENAME TO fields;");
+  }
+  std::cerr << "记录表和字段表已升级 records and fields tables upgraded" << std::endl;
+}
+
+int64_t RecordStore::idOf(const RecordInfo& record) const {
+  if (record.id) return record.id;
+  auto st = m_db.cached("SELECT id FROM records WHERE uuid=?");
+  st.bind(1, record.uuid);
+  return st.step() ? st.int64(0) : 0;
 }
 
 std::optional<RecordInfo> RecordStore::record(const std::string& uuid) const {
   auto st = m_db.cached(
-      "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, t.version FROM records r"
+      "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, t.version, r.id FROM records r"
       " JOIN records h ON h.uuid = r.household_uuid"
-      " LEFT JOIN fields t ON t.record_uuid = r.uuid AND t.field = '_deleted' WHERE r.uuid=?");
+      " LEFT JOIN fields t ON t.record_id = r.id AND t.field = '_deleted' WHERE r.uuid=?");
   st.bind(1, uuid);
   if (!st.step()) return std::nullopt;
   return RecordInfo{uuid, st.text(0), st.optionalText(1).value_or(""), st.text(2), st.optionalText(3).value_or(""),
-                    st.int64(4) != 0, st.optionalText(5)};
+                    st.int64(4) != 0, st.optionalText(5), st.int64(6)};
 }
 
-void RecordStore::createRecord(const RecordInfo& info) {
+void RecordStore::createRecord(RecordInfo& info) {
   auto st = m_db.cached("INSERT INTO records(uuid, type, parent_uuid, household_uuid, grid) VALUES(?,?,?,?,?)");
   st.bind(1, info.uuid).bind(2, info.type);
   if (info.parent.empty()) st.bind(3, nullptr); else st.bind(3, info.parent);
   st.bind(4, info.household);
   if (info.type == "household") st.bind(5, info.grid); else st.bind(5, nullptr);
   st.run();
+  info.id = m_db.lastInsertRowId();
 }
 
 std::optional<FieldSide> RecordStore::field(const std::string& uuid, const std::string& field) const {
-  auto st = m_db.cached("SELECT " + kFieldSideColumns + kFieldsWithWriter + " WHERE f.record_uuid=? AND f.field=?");
+  auto st = m_db.cached("SELECT " + kFieldSideColumns + kFieldsWithWriter + " WHERE r.uuid=? AND f.field=?");
   st.bind(1, uuid).bind(2, field);
   if (!st.step()) return std::nullopt;
   return FieldSide{Json::parse(st.text(0)), st.text(1), st.text(2), st.text(3), st.text(4)};
 }
 
-std::optional<FieldSide> RecordStore::fieldValue(const std::string& uuid, const std::string& field) const {
-  auto st = m_db.cached("SELECT value, version FROM fields WHERE record_uuid=? AND field=?");
-  st.bind(1, uuid).bind(2, field);
+std::optional<FieldSide> RecordStore::fieldValue(const RecordInfo& record, const std::string& field) const {
+  const int64_t id = idOf(record);
+  if (!id) return std::nullopt;
+  auto st = m_db.cached("SELECT value, version FROM fields WHERE record_id=? AND field=?");
+  st.bind(1, id).bind(2, field);
   if (!st.step()) return std::nullopt;
   FieldSide side;
   side.value = Json::parse(st.text(0));
@@ -100,14 +142,16 @@ std::optional<FieldSide> RecordStore::fieldValue(const std::string& uuid, const 
   return side;
 }
 
-std::optional<std::string> RecordStore::newestVersion(const std::string& uuid) const {
-  auto st = m_db.cached("SELECT max(version) FROM fields WHERE record_uuid=?");
-  st.bind(1, uuid);
+std::optional<std::string> RecordStore::newestVersion(const RecordInfo& record) const {
+  auto st = m_db.cached("SELECT max(version) FROM fields WHERE record_id=?");
+  st.bind(1, idOf(record));
   st.step();
   return st.optionalText(0);
 }
 
 int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, const FieldSide& side) {
+  const int64_t id = idOf(record);
+  if (!id) throw std::logic_error("RecordStore::apply: record " + record.uuid + " is not stored");
   const std::string value = side.value.dump();
   m_db.cached(
           "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
@@ -116,9 +160,9 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
       .bind(6, side.author).bind(7, side.device).bind(8, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = m_db.lastInsertRowId();
   m_db.cached(
-          "INSERT INTO fields(record_uuid, field, value, version, seq) VALUES(?,?,?,?,?)"
-          " ON CONFLICT(record_uuid, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
-      .bind(1, record.uuid).bind(2, field).bind(3, value).bind(4, side.version).bind(5, seq).run();
+          "INSERT INTO fields(record_id, field, value, version, seq) VALUES(?,?,?,?,?)"
+          " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
+      .bind(1, id).bind(2, field).bind(3, value).bind(4, side.version).bind(5, seq).run();
   if (field == synccore::kDeletedField) {
     const bool deleted = side.value == true;
     m_db.cached("UPDATE records SET deleted=? WHERE uuid=?").bind(1, deleted ? 1 : 0).bind(2, record.uuid).run();
@@ -129,8 +173,8 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
     if (!record.grid.empty() && record.grid != side.value.get<std::string>()) {
       reannounce(record.uuid);
       m_db.cached("INSERT INTO grid_moves(seq, household_uuid, from_grid)"
-                  " SELECT seq, record_uuid, ? FROM fields WHERE record_uuid=? AND field='grid'")
-          .bind(1, record.grid).bind(2, record.uuid).run();
+                  " SELECT seq, ?, ? FROM fields WHERE record_id=? AND field='grid'")
+          .bind(1, record.uuid).bind(2, record.grid).bind(3, id).run();
       if (m_moved) m_moved(record.uuid);
     }
   } else if (record.type == "person" && field == "id_number") {
@@ -147,15 +191,15 @@ void RecordStore::reannounce(const std::string& household) {
   m_db.cached(
           "INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
           // The copy keeps the original's receipt time: it is the same write, sent again.
-          " SELECT c.change_id, f.record_uuid, f.field, f.value, f.version, c.author, c.device, c.received_ms"
-          " FROM records r CROSS JOIN fields f ON f.record_uuid = r.uuid CROSS JOIN change_log c ON c.seq = f.seq"
+          " SELECT c.change_id, r.uuid, f.field, f.value, f.version, c.author, c.device, c.received_ms"
+          " FROM records r CROSS JOIN fields f ON f.record_id = r.id CROSS JOIN change_log c ON c.seq = f.seq"
           " WHERE r.household_uuid = ? ORDER BY f.seq")
       .bind(1, household).run();
   // The copies are the rows after `from`: each field now points at its copy.
   m_db.cached(
-          "UPDATE fields SET seq = copy.seq FROM (SELECT record_uuid, field, max(seq) AS seq FROM change_log"
-          " WHERE seq > ? GROUP BY record_uuid, field) AS copy"
-          " WHERE fields.record_uuid = copy.record_uuid AND fields.field = copy.field")
+          "UPDATE fields SET seq = copy.seq FROM (SELECT r.id AS record_id, c.field, max(c.seq) AS seq"
+          " FROM change_log c JOIN records r ON r.uuid = c.record_uuid WHERE c.seq > ? GROUP BY r.id, c.field) AS copy"
+          " WHERE fields.record_id = copy.record_id AND fields.field = copy.field")
       .bind(1, from).run();
 }
 
@@ -191,7 +235,7 @@ std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, siz
                   " FROM change_log c CROSS JOIN records r ON r.uuid=c.record_uuid"
                   " CROSS JOIN records h ON h.uuid=r.household_uuid"
                   // Only changes still current: one overwritten later reaches the device as the later one.
-                  " CROSS JOIN fields f ON f.record_uuid=c.record_uuid AND f.field=c.field"
+                  " CROSS JOIN fields f ON f.record_id=r.id AND f.field=c.field"
                   " WHERE c.seq > ? AND f.seq = c.seq") +
       (exceptDevice.empty() ? "" : " AND c.device <> ?") +
       // A household's move is also sent to the grid it left, so those tablets see where it went.
@@ -241,7 +285,7 @@ std::optional<Value> RecordStore::valueAtVersion(const std::string& uuid, const 
 
 std::map<std::string, FieldSide> RecordStore::fields(const std::string& uuid) const {
   auto st = m_db.cached("SELECT " + kFieldSideColumns + ", f.field" + kFieldsWithWriter +
-                        " WHERE f.record_uuid=? AND f.field<>'_deleted'");
+                        " WHERE r.uuid=? AND f.field<>'_deleted'");
   st.bind(1, uuid);
   std::map<std::string, FieldSide> out;
   while (st.step())
@@ -261,7 +305,7 @@ std::vector<std::string> RecordStore::liveChildren(const std::string& household,
 Json RecordStore::snapshot(bool allGrids, const std::vector<std::string>& grids) const {
   auto st = m_db.cached(
       "SELECT r.uuid, r.type, r.deleted, f.field, f.value FROM records r JOIN records h ON h.uuid=r.household_uuid"
-      " JOIN fields f ON f.record_uuid=r.uuid WHERE f.field<>'_deleted'" + gridFilter(allGrids, grids, "h.grid") +
+      " JOIN fields f ON f.record_id=r.id WHERE f.field<>'_deleted'" + gridFilter(allGrids, grids, "h.grid") +
       " ORDER BY r.uuid, f.field");
   int i = 1;
   if (!allGrids)

@@ -23,6 +23,7 @@ struct RecordInfo {
   std::string grid;       // the household's current grid
   bool deleted = false;
   std::optional<std::string> deletedVersion;  // version of its "_deleted" field, if that was ever set
+  int64_t id = 0;  // its row in the store (0: not stored yet); field rows are keyed by it
 };
 
 /// The current value of one field and who set it.
@@ -41,12 +42,14 @@ class RecordStore {
   explicit RecordStore(synccore::Database& db);
 
   std::optional<RecordInfo> record(const std::string& uuid) const;
-  void createRecord(const RecordInfo& info);
+  /// Stores a new record and sets its id.
+  void createRecord(RecordInfo& info);
   /// A field's value, version and writer.
   std::optional<FieldSide> field(const std::string& uuid, const std::string& field) const;
   /// A field's value and version only (the writer left empty): what a merge compares.
-  std::optional<FieldSide> fieldValue(const std::string& uuid, const std::string& field) const;
-  std::optional<std::string> newestVersion(const std::string& uuid) const;
+  std::optional<FieldSide> fieldValue(const RecordInfo& record, const std::string& field) const;
+  /// The newest version among the record's fields.
+  std::optional<std::string> newestVersion(const RecordInfo& record) const;
   /// Sets a field (or the "_deleted" tombstone), appends it to the change log, returns its seq.
   /// A household moved to another grid has its whole file announced again (see reannounce).
   int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side);
@@ -75,8 +78,10 @@ class RecordStore {
   Json snapshot(bool allGrids, const std::vector<std::string>& grids) const;
 
  private:
-  /// Rebuilds a fields table of the old layout without its writer columns.
-  void dropWriterColumns();
+  /// Rebuilds the tables of an older layout (records without ids, fields keyed by record uuid).
+  void upgradeLayout();
+  /// The record's id: its own, or looked up by uuid for a RecordInfo made before it was stored (0: none).
+  int64_t idOf(const RecordInfo& record) const;
 
   synccore::Database& m_db;
   std::function<void(const std::string&)> m_moved;

@@ -104,7 +104,7 @@ std::string ReviewStore::lastWorker(const std::string& household) const {
   auto st = m_db.cached(
       // The author of the household's newest standing field (not the server's), by receipt time: a
       // household's move copies its changes with new seqs but their own receipt times.
-      "SELECT c.author FROM records r CROSS JOIN fields f ON f.record_uuid = r.uuid"
+      "SELECT c.author FROM records r CROSS JOIN fields f ON f.record_id = r.id"
       " CROSS JOIN change_log c ON c.seq = f.seq"
       " WHERE r.household_uuid=? AND c.device<>'server' ORDER BY c.received_ms DESC, c.seq DESC LIMIT 1");
   st.bind(1, household);

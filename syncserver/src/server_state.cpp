@@ -25,15 +25,13 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   m_records->onHouseholdMoved([this](const std::string& household) { m_reviews->reannounce(household); });
   // Until 2026-11 a changeset kept its whole answer; answers are now rebuilt from applied_changes. The
   // old table is kept aside: its changes stay known through applied_changes, so a replay is still a no-op.
-  auto oldChangesets = m_db->prepare("SELECT 1 FROM pragma_table_info('changesets') WHERE name='response'");
-  if (oldChangesets.step()) m_db->exec("ALTER TABLE changesets RENAME TO changesets_v0");
+  if (m_db->hasColumn("changesets", "response")) m_db->exec("ALTER TABLE changesets RENAME TO changesets_v0");
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS changesets(id TEXT PRIMARY KEY, user_name TEXT NOT NULL, digest TEXT NOT NULL,"
       " last_seq INTEGER NOT NULL, received_ms INTEGER NOT NULL);"
       "CREATE TABLE IF NOT EXISTS applied_changes(change_id TEXT PRIMARY KEY, outcome TEXT NOT NULL,"
       " changeset_id TEXT) WITHOUT ROWID;");
-  auto changesetColumn = m_db->prepare("SELECT 1 FROM pragma_table_info('applied_changes') WHERE name='changeset_id'");
-  if (!changesetColumn.step()) m_db->exec("ALTER TABLE applied_changes ADD COLUMN changeset_id TEXT");
+  if (!m_db->hasColumn("applied_changes", "changeset_id")) m_db->exec("ALTER TABLE applied_changes ADD COLUMN changeset_id TEXT");
   tx.commit();
   auto st = m_db->prepare("SELECT value FROM server_meta WHERE key='hlc_last'");
   synccore::Hlc last;

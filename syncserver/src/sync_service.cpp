@@ -103,7 +103,7 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
                        "记录类型不符");
     if (!c.parent.empty() && c.parent != record->parent)
       return rejection(c, "parent_mismatch", "the record belongs to another household", "记录所属的户不一致");
-    if (type->appendOnly && m_state.records().fieldValue(c.record, c.field))
+    if (type->appendOnly && m_state.records().fieldValue(*record, c.field))
       return rejection(c, "append_only", "a saved visit cannot be changed", "走访记录提交后不能修改");
   } else if (type->parent.empty()) {
     return rejection(c, "missing_grid", "a new household needs its grid in the same changeset",
@@ -131,11 +131,11 @@ std::optional<Json> SyncService::applyChange(const Session& s, const synccore::C
   const bool isDelete = c.field == kDeletedField;
   const auto* fieldDef = m_state.definition().record(c.recordType)->field(c.field);
   const auto policy = fieldDef ? fieldDef->merge : synccore::MergePolicy::Review;
-  const auto serverSide = records.fieldValue(c.record, c.field);
+  const auto serverSide = records.fieldValue(info, c.field);
   // Only a delete is judged against the record's newest write.
   synccore::ServerField server{true, info.deleted, serverSide ? std::optional(serverSide->version) : std::nullopt,
                                serverSide ? serverSide->value : Json(),
-                               isDelete ? records.newestVersion(c.record) : std::nullopt};
+                               isDelete ? records.newestVersion(info) : std::nullopt};
   const auto decision = synccore::decideMerge(server, {c.field, value, c.baseVersion, c.hlc}, policy);
   // The server's side with its writer, for the conflict log only, read before the change overwrites it.
   const auto serverWithWriter =

@@ -41,6 +41,8 @@ class Database {
   Statement cached(const std::string& sql);
   int64_t lastInsertRowId() const;
   int changes() const;
+  /// Whether a table has a column of that name (false for a table that does not exist).
+  bool hasColumn(const std::string& table, const std::string& column);
   sqlite3* handle() const { return m_db; }
   const std::string& path() const { return m_path; }
 
