@@ -49,7 +49,7 @@ int64_t writeChange(synccore::Database& db, const synccore::Changeset& cs, const
                     const std::string& author, RecordIds& ids) {
   const int64_t id = recordId(db, c, ids);
   if (c.field == synccore::kDeletedField)
-    db.cached("UPDATE records SET deleted=1 WHERE uuid=?").bind(1, c.record).run();
+    db.cached("UPDATE records SET deleted=1 WHERE id=?").bind(1, id).run();
   const std::string value = c.value.dump();
   db.cached("INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
             " VALUES(?,?,?,?,?,?,?,?)")

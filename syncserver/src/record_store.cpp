@@ -165,11 +165,11 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
       .bind(1, id).bind(2, field).bind(3, value).bind(4, side.version).bind(5, seq).run();
   if (field == synccore::kDeletedField) {
     const bool deleted = side.value == true;
-    m_db.cached("UPDATE records SET deleted=? WHERE uuid=?").bind(1, deleted ? 1 : 0).bind(2, record.uuid).run();
+    m_db.cached("UPDATE records SET deleted=? WHERE id=?").bind(1, deleted ? 1 : 0).bind(2, id).run();
     if (record.type == "person" && deleted)
       m_db.cached("DELETE FROM person_ids WHERE person_uuid=?").bind(1, record.uuid).run();
   } else if (record.type == "household" && field == "grid" && side.value.is_string()) {
-    m_db.cached("UPDATE records SET grid=? WHERE uuid=?").bind(1, side.value.get<std::string>()).bind(2, record.uuid).run();
+    m_db.cached("UPDATE records SET grid=? WHERE id=?").bind(1, side.value.get<std::string>()).bind(2, id).run();
     if (!record.grid.empty() && record.grid != side.value.get<std::string>()) {
       reannounce(record.uuid);
       m_db.cached("INSERT INTO grid_moves(seq, household_uuid, from_grid)"
