@@ -75,6 +75,7 @@ std::optional<ReviewState> DeviceStore::review(const std::string& householdUuid)
 
 size_t DeviceStore::applyReviews(const std::vector<ReviewState>& reviews, int64_t nextCursor) {
   std::lock_guard lock(m_mutex);
+  RelaxedSync relaxed(*m_db);  // lost to a power cut, the page and its cursor are pulled again
   Transaction tx(*m_db);
   for (const auto& r : reviews) storeReview(*m_db, r, true);
   metaSet("review_cursor", std::to_string(nextCursor));

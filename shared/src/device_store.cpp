@@ -514,6 +514,13 @@ std::string DeviceStore::integrityCheck() const {
   return out;
 }
 
+int64_t DeviceStore::synchronousLevel() const {
+  std::lock_guard lock(m_mutex);
+  auto st = m_db->prepare("PRAGMA synchronous");
+  st.step();
+  return st.int64(0);
+}
+
 }  // namespace synccore
 
 namespace synccore {
@@ -609,6 +616,9 @@ void DeviceStore::addNotice(const SyncNotice& n) {
 
 size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& results) {
   std::lock_guard lock(m_mutex);
+  // Lost to a power cut, the entries stay in the outbox and go again under the same changeset id,
+  // which the server answers from its stored results: no fsync of its own needed.
+  RelaxedSync relaxed(*m_db);
   Transaction tx(*m_db);
   size_t removed = 0;
   for (const Json& r : results) {
@@ -675,6 +685,7 @@ size_t DeviceStore::rejectChanges(const Json& rejected) {
 
 size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor) {
   std::lock_guard lock(m_mutex);
+  RelaxedSync relaxed(*m_db);  // lost to a power cut, the page and its cursor are pulled again
   Transaction tx(*m_db);
   // Nothing can be saved while the lock is held: with an empty outbox (a pull right after a push)
   // no pulled field has a pending local edit to keep.

@@ -162,6 +162,21 @@ void Transaction::commit() {
   m_done = true;
 }
 
+RelaxedSync::RelaxedSync(Database& db) : m_db(db) {
+  auto level = m_db.prepare("PRAGMA synchronous");
+  level.step();
+  m_level = level.int64(0);
+  if (m_level > 1) m_db.exec("PRAGMA synchronous=NORMAL");
+}
+
+RelaxedSync::~RelaxedSync() {
+  if (m_level <= 1) return;
+  try {
+    m_db.exec("PRAGMA synchronous=" + std::to_string(m_level));
+  } catch (...) {
+  }
+}
+
 std::string quoteIdentifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {

@@ -273,3 +273,33 @@ TEST_CASE("a pulled change never overwrites a field with a pending local edit", 
   CHECK(store.applyPulled({pulled("address", "服务器地址", 3)}, 3) == 1);
   CHECK(store.load(uuid)->values.at("address") == "服务器地址");
 }
+
+TEST_CASE("pulls and acknowledgements commit without their own fsync; saves stay fully synchronous", "[store]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"));
+  REQUIRE(store.synchronousLevel() == 2);
+  const std::string uuid = addHousehold(store);
+  CHECK(store.synchronousLevel() == 2);
+  PushBatch batch = store.nextPushBatch(500);
+  REQUIRE_FALSE(batch.entries.empty());
+  Json results = Json::array();
+  for (const auto& e : batch.entries)
+    results.push_back(plainPushResult({e.changeId, e.recordType, e.recordUuid, e.parentUuid, e.field, e.value,
+                                       e.baseVersion, e.hlc}));
+  REQUIRE(store.acknowledgePush(batch.changesetId, results) == batch.entries.size());
+  CHECK(store.synchronousLevel() == 2);
+  PulledChange p;
+  p.seq = 7;
+  p.change = {"", "household", uuid, "", "remarks", "服务器备注", std::nullopt, ""};
+  p.version = Hlc{HybridClock::systemWallMs(), 0, "other-device"}.toString();
+  p.change.hlc = p.version;
+  REQUIRE(store.applyPulled({p}, 7) == 1);
+  CHECK(store.synchronousLevel() == 2);
+  REQUIRE(store.applyReviews({}, 3) == 0);
+  CHECK(store.synchronousLevel() == 2);
+  // What the pull stored is there, and the next save is a normal durable one.
+  CHECK(store.load(uuid)->values.at("remarks") == "服务器备注");
+  CHECK(store.pullCursor() == 7);
+  REQUIRE(store.save({{"household", uuid, "", {{"remarks", "本机备注"}}}}).ok());
+  CHECK(store.synchronousLevel() == 2);
+}

@@ -195,6 +195,9 @@ class DeviceStore {
   void setAuthor(const std::string& author);
   /// SQLite's PRAGMA integrity_check answer ("ok" when sound).
   std::string integrityCheck() const;
+  /// SQLite's PRAGMA synchronous on the store's connection: 2 (FULL, a save is on disk when it returns)
+  /// whenever no pulled page or acknowledgement is being stored (docs/device-store.md, "Durability").
+  int64_t synchronousLevel() const;
 
  private:
   struct Context;

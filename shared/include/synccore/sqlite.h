@@ -107,6 +107,23 @@ class Transaction {
   bool m_done = false;
 };
 
+/// Lets the commits of one scope go without their own fsync (PRAGMA synchronous=NORMAL), then puts the
+/// connection's level back. In WAL mode the file on disk always holds a prefix of the commits: a power
+/// cut can roll back only the newest such commits, whole, and the next fully synchronous commit makes
+/// them durable too. Only for writes that can be fetched again (pulled pages, acknowledgements the
+/// server answers again); open it outside any transaction.
+class RelaxedSync {
+ public:
+  explicit RelaxedSync(Database& db);
+  ~RelaxedSync();
+  RelaxedSync(const RelaxedSync&) = delete;
+  RelaxedSync& operator=(const RelaxedSync&) = delete;
+
+ private:
+  Database& m_db;
+  int64_t m_level;
+};
+
 /// Quotes an identifier for SQL ("name" with inner quotes doubled).
 std::string quoteIdentifier(std::string_view name);
 

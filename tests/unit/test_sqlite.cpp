@@ -1,0 +1,59 @@
+#include "temp_dir.h"
+
+#include "synccore/sqlite.h"
+
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+using namespace synccore;
+
+namespace {
+int64_t synchronousLevel(Database& db) {
+  auto st = db.prepare("PRAGMA synchronous");
+  st.step();
+  return st.int64(0);
+}
+}  // namespace
+
+TEST_CASE("RelaxedSync lowers synchronous to NORMAL for its scope and puts FULL back", "[sqlite]") {
+  TempDir dir;
+  Database db(dir.file("relaxed.db"));
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=FULL");
+  db.exec("CREATE TABLE t(x INTEGER)");
+  {
+    RelaxedSync relaxed(db);
+    CHECK(synchronousLevel(db) == 1);
+    Transaction tx(db);
+    db.exec("INSERT INTO t VALUES(1)");
+    tx.commit();
+  }
+  CHECK(synchronousLevel(db) == 2);
+  // Also when the work fails: the transaction rolls back first, then the level comes back.
+  CHECK_THROWS_AS(
+      [&] {
+        RelaxedSync relaxed(db);
+        Transaction tx(db);
+        db.exec("INSERT INTO t VALUES(2)");
+        throw std::runtime_error("the page could not be stored");
+      }(),
+      std::runtime_error);
+  CHECK(synchronousLevel(db) == 2);
+  auto count = db.prepare("SELECT count(*) FROM t");
+  count.step();
+  CHECK(count.int64(0) == 1);
+}
+
+TEST_CASE("RelaxedSync leaves a connection that is already at NORMAL or OFF as it is", "[sqlite]") {
+  TempDir dir;
+  Database db(dir.file("relaxed.db"));
+  for (int level : {0, 1}) {
+    db.exec("PRAGMA synchronous=" + std::to_string(level));
+    {
+      RelaxedSync relaxed(db);
+      CHECK(synchronousLevel(db) == level);
+    }
+    CHECK(synchronousLevel(db) == level);
+  }
+}
