@@ -466,8 +466,8 @@ def merge_time_table(report):
         (f"… the same statements, a durable commit every {raw['changeset_changes']:,} field changes (Anju's changesets)",
          median(raw["figures"], "apply_per_changeset_ms")),
         ("Anju's rows by plain prepared statements into its server schema (change log row, field with version, "
-         "answer mark, changeset row), a commit per changeset: the storage floor", median(g, "floor_writes_ms")),
-        ("… plus the reads a field-level merge needs (already applied?, the field's version, the record)",
+         "changeset row), a commit per changeset: the storage floor", median(g, "floor_writes_ms")),
+        ("… plus the reads a field-level merge needs (already seen?, the field's version, the record)",
          median(g, "floor_writes_reads_ms")),
     ]
     if anju:

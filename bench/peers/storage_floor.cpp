@@ -20,6 +20,8 @@ using RecordIds = std::map<std::string, int64_t>;
 void mergeReads(synccore::Database& db, const synccore::Change& c, RecordIds& ids) {
   auto seen = db.cached("SELECT outcome FROM applied_changes WHERE change_id=?");
   seen.bind(1, c.changeId).step();
+  auto logged = db.cached("SELECT min(seq) FROM change_log WHERE version=? AND change_id=?");
+  logged.bind(1, c.hlc).bind(2, c.changeId).step();
   if (!ids.count(c.record)) {
     auto record = db.cached(
         "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, r.id FROM records r"
@@ -59,8 +61,6 @@ int64_t writeChange(synccore::Database& db, const synccore::Changeset& cs, const
   db.cached("INSERT INTO fields(record_id, field, value, version, seq) VALUES(?,?,?,?,?)"
             " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
       .bind(1, id).bind(2, c.field).bind(3, value).bind(4, c.hlc).bind(5, seq).run();
-  db.cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, '', ?)")
-      .bind(1, c.changeId).bind(2, cs.id).run();
   return seq;
 }
 
@@ -74,14 +74,19 @@ double writeStorageFloor(syncserver::ServerState& state, const std::vector<SentC
   for (const auto& [user, cs] : changesets) {
     synccore::Transaction tx(db);
     RecordIds ids;
+    const int64_t startSeq = [&] {
+      auto st = db.cached("SELECT coalesce(max(seq), 0) FROM change_log");
+      st.step();
+      return st.int64(0);
+    }();
     int64_t lastSeq = 0;
     for (const auto& c : cs.changes) {
       if (withReads) mergeReads(db, c, ids);
       lastSeq = writeChange(db, cs, c, user, ids);
     }
-    db.cached("INSERT INTO changesets(id, user_name, digest, last_seq, received_ms) VALUES(?,?,?,?,?)")
-        .bind(1, cs.id).bind(2, user).bind(3, cs.digest()).bind(4, lastSeq)
-        .bind(5, synccore::HybridClock::systemWallMs()).run();
+    db.cached("INSERT INTO changesets(id, user_name, digest, start_seq, last_seq, received_ms) VALUES(?,?,?,?,?,?)")
+        .bind(1, cs.id).bind(2, user).bind(3, cs.digest()).bind(4, startSeq).bind(5, lastSeq)
+        .bind(6, synccore::HybridClock::systemWallMs()).run();
     tx.commit();
   }
   return msSince(t0);

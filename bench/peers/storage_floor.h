@@ -17,12 +17,13 @@ struct SentChangeset {
   synccore::Changeset changeset;
 };
 
-/// Writes the rows Anju's server stores for each change of `changesets` (the change log row, the field
-/// with its version, the change's answer mark, the changeset row; a records row for a new record,
-/// the deleted flag for a delete) into `state`'s database with plain prepared statements, one
-/// durable transaction per changeset, every change applied (last writer wins, like raw SQLite).
-/// With `withReads` it also makes the reads a field-level merge cannot skip: the change's answer mark
-/// (already applied?), the field's current version and, once per record and changeset, the record.
+/// Writes the rows Anju's server stores for each change of `changesets` (the change log row, which also
+/// marks a change applied as sent as seen, the field with its version, the changeset row; a records row
+/// for a new record, the deleted flag for a delete) into `state`'s database with plain prepared
+/// statements, one durable transaction per changeset, every change applied (last writer wins, like raw
+/// SQLite). With `withReads` it also makes the reads a field-level merge cannot skip: already seen? (its
+/// answer row, then its change log row by version), the field's current version and, once per record
+/// and changeset, the record.
 /// Without reads, a record's id is still looked up once per record and changeset (a raw UPDATE by uuid
 /// makes the same lookup). No validation, merge decision, conflict log, JSON answer or HTTP. Returns
 /// the milliseconds taken.

@@ -28,10 +28,13 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   if (m_db->hasColumn("changesets", "response")) m_db->exec("ALTER TABLE changesets RENAME TO changesets_v0");
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS changesets(id TEXT PRIMARY KEY, user_name TEXT NOT NULL, digest TEXT NOT NULL,"
-      " last_seq INTEGER NOT NULL, received_ms INTEGER NOT NULL);"
+      " last_seq INTEGER NOT NULL, received_ms INTEGER NOT NULL, start_seq INTEGER);"
       "CREATE TABLE IF NOT EXISTS applied_changes(change_id TEXT PRIMARY KEY, outcome TEXT NOT NULL,"
       " changeset_id TEXT) WITHOUT ROWID;");
   if (!m_db->hasColumn("applied_changes", "changeset_id")) m_db->exec("ALTER TABLE applied_changes ADD COLUMN changeset_id TEXT");
+  // Since 2026-11-23 a change applied as sent keeps no applied_changes row (its change log row marks it);
+  // a changeset's own log rows are those after start_seq. Older changesets keep NULL: all their changes have rows.
+  if (!m_db->hasColumn("changesets", "start_seq")) m_db->exec("ALTER TABLE changesets ADD COLUMN start_seq INTEGER");
   tx.commit();
   auto st = m_db->prepare("SELECT value FROM server_meta WHERE key='hlc_last'");
   synccore::Hlc last;

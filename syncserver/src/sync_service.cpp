@@ -27,7 +27,7 @@ Json duplicateAnswer(Json first) {
   return Json{{"change_id", changeId}, {"outcome", "duplicate"}, {"first", std::move(first)}, {"current", std::move(current)}};
 }
 
-/// A change's first answer as applied_changes keeps it ('' for "applied as sent").
+/// A change's first answer as stored ('' for "applied as sent").
 Json storedAnswer(const Change& c, const std::string& text) {
   return text.empty() ? synccore::plainPushResult(c) : Json::parse(text);
 }
@@ -39,6 +39,14 @@ Json rejection(const Change& c, const std::string& code, const std::string& en, 
 bool mayWriteRecords(const Session& s) { return s.user.role == Role::Worker || s.user.role == Role::Supervisor; }
 
 }  // namespace
+
+/// A change the server has seen: its first answer ('' for "applied as sent") and where that is kept.
+/// A change applied as sent keeps no answer row: its change log row (the first, by seq) is the mark.
+struct SyncService::FirstSeen {
+  std::string answer;
+  std::optional<std::string> changesetId;  // with an answer row: the changeset that first carried it
+  int64_t logSeq = 0;                      // without one: the seq of its change log row
+};
 
 /// One push in progress: the records it touches, the values as validated, and the answers of
 /// changes seen in earlier changesets.
@@ -207,11 +215,14 @@ std::optional<Json> SyncService::applyChange(const Session& s, const synccore::C
     if (tomb) current["deleted_version"] = *tomb;
     (*result)["current"] = std::move(current);
   }
-  m_state.db().cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, ?, ?)")
-      .bind(1, c.changeId)
-      .bind(2, result ? result->dump() : std::string())
-      .bind(3, changesetId)
-      .run();
+  // Applied as sent, the change log row just written (same change id and version) marks it as seen
+  // (a changeset cannot carry one change twice: both wire formats refuse it).
+  if (result)
+    m_state.db().cached("INSERT INTO applied_changes(change_id, outcome, changeset_id) VALUES(?, ?, ?)")
+        .bind(1, c.changeId)
+        .bind(2, result->dump())
+        .bind(3, changesetId)
+        .run();
   return result;
 }
 
@@ -226,11 +237,14 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   const std::string digest = cs.digest();
   synccore::Transaction tx(m_state.db());
-  auto known = m_state.db().cached("SELECT user_name, digest, last_seq FROM changesets WHERE id=?");
+  auto known = m_state.db().cached("SELECT user_name, digest, last_seq, start_seq FROM changesets WHERE id=?");
   known.bind(1, cs.id);
   if (known.step()) {
     if (known.text(0) == s.user.name && known.text(1) == digest) {
-      Json answer = firstAnswer(cs, known.int64(2));
+      const std::optional<int64_t> startSeq = known.isNull(3) ? std::nullopt : std::optional(known.int64(3));
+      const int64_t lastSeq = known.int64(2);
+      known.reset();
+      Json answer = firstAnswer(cs, startSeq, lastSeq);
       return Reply{200, columns ? synccore::compactPushAnswer(cs, answer) : std::move(answer)};
     }
     return Reply::error(409, "changeset_mismatch", "this changeset id was already used with different content",
@@ -243,13 +257,11 @@ Reply SyncService::push(const Session& s, const Json& body) {
       pending.records.plan(RecordInfo{c.record, "household", "", c.record, c.value, false, std::nullopt});
   Json rejected = Json::array();
   bool outOfScope = false;
-  auto seen = m_state.db().cached("SELECT outcome FROM applied_changes WHERE change_id=?");
   pending.values.reserve(cs.changes.size());
   for (const auto& c : cs.changes) {
     pending.values.push_back(c.value);
-    seen.bind(1, c.changeId);
-    pending.first.push_back(seen.step() ? std::optional(seen.text(0)) : std::nullopt);
-    seen.reset();
+    auto first = firstSeen(c);
+    pending.first.push_back(first ? std::optional(std::move(first->answer)) : std::nullopt);
     if (pending.first.back()) continue;
     if (auto problem = checkChange(s, c, pending.values.back(), pending)) {
       outOfScope = outOfScope || (*problem)["code"] == "out_of_scope";
@@ -265,6 +277,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   std::vector<std::optional<Json>> results;  // empty: applied as sent
   results.reserve(cs.changes.size());
+  const int64_t startSeq = m_state.records().lastSeq();  // this changeset's log rows come after it
   for (size_t i = 0; i < cs.changes.size(); ++i) {
     const Change& c = cs.changes[i];
     if (pending.first[i]) {
@@ -275,8 +288,9 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   m_state.saveClock();
   const int64_t lastSeq = m_state.records().lastSeq();
-  m_state.db().cached("INSERT INTO changesets(id, user_name, digest, last_seq, received_ms) VALUES(?,?,?,?,?)")
-      .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, lastSeq).bind(5, nowMs()).run();
+  m_state.db()
+      .cached("INSERT INTO changesets(id, user_name, digest, start_seq, last_seq, received_ms) VALUES(?,?,?,?,?,?)")
+      .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, startSeq).bind(5, lastSeq).bind(6, nowMs()).run();
   tx.commit();
   if (columns) return Reply{200, synccore::compactPushAnswer(cs.id, lastSeq, results)};
   Json list = Json::array();
@@ -285,17 +299,29 @@ Reply SyncService::push(const Session& s, const Json& body) {
   return Reply{200, Json{{"id", cs.id}, {"results", std::move(list)}, {"last_seq", lastSeq}}};
 }
 
-Json SyncService::firstAnswer(const synccore::Changeset& cs, int64_t lastSeq) {
-  // Every change of a stored changeset has its answer in applied_changes, written in the same transaction.
-  // A change first seen in another changeset was answered "duplicate" here, and is again.
-  auto outcome = m_state.db().cached("SELECT outcome, changeset_id IS NOT ? FROM applied_changes WHERE change_id=?");
+std::optional<SyncService::FirstSeen> SyncService::firstSeen(const Change& c) {
+  auto answered = m_state.db().cached("SELECT outcome, changeset_id FROM applied_changes WHERE change_id=?");
+  answered.bind(1, c.changeId);
+  if (answered.step()) return FirstSeen{answered.text(0), answered.optionalText(1), 0};
+  // Applied as sent: found by its version (indexed) and change id. The first row is the write itself;
+  // later ones are copies made when its household moved to another grid.
+  auto logged = m_state.db().cached("SELECT min(seq) FROM change_log WHERE version=? AND change_id=?");
+  logged.bind(1, c.hlc).bind(2, c.changeId);
+  if (!logged.step() || logged.isNull(0)) return std::nullopt;
+  return FirstSeen{"", std::nullopt, logged.int64(0)};
+}
+
+Json SyncService::firstAnswer(const synccore::Changeset& cs, std::optional<int64_t> startSeq, int64_t lastSeq) {
+  // Every change of a stored changeset was seen in the same transaction. A change first seen in another
+  // changeset was answered "duplicate" here, and is again.
   Json results = Json::array();
   for (const auto& c : cs.changes) {
-    outcome.bind(1, cs.id).bind(2, c.changeId);
-    if (!outcome.step()) throw std::runtime_error("changeset " + cs.id + " is stored without change " + c.changeId);
-    Json first = storedAnswer(c, outcome.text(0));
-    results.push_back(outcome.int64(1) ? duplicateAnswer(std::move(first)) : std::move(first));
-    outcome.reset();
+    auto first = firstSeen(c);
+    if (!first) throw std::runtime_error("changeset " + cs.id + " is stored without change " + c.changeId);
+    const bool own = first->logSeq ? startSeq && first->logSeq > *startSeq && first->logSeq <= lastSeq
+                                   : first->changesetId == cs.id;
+    Json answer = storedAnswer(c, first->answer);
+    results.push_back(own ? std::move(answer) : duplicateAnswer(std::move(answer)));
   }
   return Json{{"id", cs.id}, {"results", results}, {"last_seq", lastSeq}};
 }

@@ -31,12 +31,17 @@ class SyncService {
 
  private:
   struct Pending;
+  struct FirstSeen;
   /// Merges one checked change; `value` is the change's value as the check normalised it. Returns
   /// the change's answer, or nothing when it was applied exactly as sent (synccore::plainPushResult).
   std::optional<Json> applyChange(const Session& session, const synccore::Changeset& changeset, const synccore::Change& change,
                    const Value& value, Pending& pending);
-  /// The answer a stored changeset got, rebuilt from each change's stored outcome.
-  Json firstAnswer(const synccore::Changeset& changeset, int64_t lastSeq);
+  /// How a change was first answered, or nullopt when the server has never seen it.
+  std::optional<FirstSeen> firstSeen(const synccore::Change& change);
+  /// The answer a stored changeset got, rebuilt from each change's first answer. Its own change log
+  /// rows are those after `startSeq` up to `lastSeq` (no `startSeq`: stored before 2026-11-23, when every
+  /// change kept an answer row).
+  Json firstAnswer(const synccore::Changeset& changeset, std::optional<int64_t> startSeq, int64_t lastSeq);
   /// Why a change is refused, or nullopt; normalises `value` in place.
   std::optional<Json> checkChange(const Session& session, const synccore::Change& change, Value& value,
                                   Pending& pending);
