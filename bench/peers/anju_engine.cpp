@@ -649,7 +649,10 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
   const double changes = static_cast<double>(w.stats.fieldChanges[0] + w.stats.fieldChanges[1]);
   Figures fig;
   Json state, conflicts, floorState[2];
+  RawSqliteTimer raw(w, root.path().string());  // raw SQLite beside each run: ratios taken run by run
   for (int run = 0; run < o.runs; ++run) {
+    const double rawMs = raw.applyMs();
+    fig.add("raw_sqlite_ms", rawMs);
     // The storage floor first, on its own copies: the same rows by plain statements, without and with reads.
     for (int withReads = 0; withReads < 2; ++withReads) {
       const fs::path dir = root.path() / ("floor" + std::to_string(run));
@@ -658,6 +661,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
         syncserver::ServerState floor((dir / "server.db").string());
         const double ms = writeStorageFloor(floor, sent, withReads != 0);
         fig.add(withReads ? "floor_writes_reads_ms" : "floor_writes_ms", ms);
+        fig.add(withReads ? "floor_writes_reads_over_raw_sqlite" : "floor_writes_over_raw_sqlite", ms / rawMs);
         if (run == 0) floorState[withReads] = checkServerState(floor, w, oracle);
       }
       std::error_code ec;
@@ -687,6 +691,7 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
         if (!r.ok()) fail("growth push refused: HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 300));
       }
     fig.add("merge_request_ms", requestMs);
+    fig.add("merge_over_raw_sqlite", requestMs / rawMs);
     fig.add("merge_field_changes_per_s", changes / (requestMs / 1000));
     fig.add("us_per_change", requestMs * 1000 / changes);
     fig.add("peak_rss_during_merge_kb", static_cast<double>(peakRssKb()));

@@ -5,6 +5,7 @@
 
 #include "synccore/sync_client.h"
 
+#include <memory>
 #include <string>
 
 namespace peers {
@@ -27,6 +28,21 @@ struct RunOptions {
 void progress(const RunOptions& o, const std::string& text);
 
 Json runRawSqlite(const Workload& w, const Oracle& oracle, const RunOptions& o);
+
+/// Raw SQLite's writes of W as runRawSqlite times them (one transaction), for another engine to time
+/// beside its own runs in one process, so that a ratio can be taken run by run (the machine's speed
+/// drifts between processes minutes apart). The base file is built once under `dir`.
+class RawSqliteTimer {
+ public:
+  RawSqliteTimer(const Workload& w, const std::string& dir);
+  ~RawSqliteTimer();
+  /// Milliseconds of one run on a fresh copy of the base file.
+  double applyMs();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 Json runSessionExtension(const Workload& w, const Oracle& oracle, const RunOptions& o);
 Json runAnju(const Workload& w, const Oracle& oracle, const RunOptions& o);
 /// Server merge only (A's and B's changesets over HTTPS into a server seeded with W's base):

@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 namespace peers {
 
@@ -157,7 +158,37 @@ void copyDb(const std::string& from, const std::string& to) {
   fs::copy_file(from, to, fs::copy_options::overwrite_existing);
 }
 
+/// W's writes (A's, then B's) into a fresh copy of `base` at `path`, timed: in one transaction, or with a
+/// durable commit each `commitEvery` field changes. The file stays open in `db` for a state check.
+double timedApply(const Workload& w, const std::string& base, const std::string& path, std::optional<PlainDb>& db,
+                  size_t commitEvery = 0, size_t* statements = nullptr) {
+  db.reset();
+  copyDb(base, path);
+  db.emplace(path, w);
+  const auto t0 = Clock::now();
+  synccore::Transaction tx(db->db());
+  const size_t n = db->apply(0, commitEvery) + db->apply(1, commitEvery);
+  tx.commit();
+  if (statements) *statements = n;
+  return msSince(t0);
+}
+
 }  // namespace
+
+struct RawSqliteTimer::Impl {
+  Impl(const Workload& w, const std::string& dir) : w(w), dir(dir), base(makeTemplate(w, this->dir)) {}
+  const Workload& w;
+  TempDir dir;
+  std::string base;
+};
+
+RawSqliteTimer::RawSqliteTimer(const Workload& w, const std::string& dir) : m_impl(std::make_unique<Impl>(w, dir)) {}
+RawSqliteTimer::~RawSqliteTimer() = default;
+
+double RawSqliteTimer::applyMs() {
+  std::optional<PlainDb> db;
+  return timedApply(m_impl->w, m_impl->base, m_impl->dir.file("run.db"), db);
+}
 
 Json runRawSqlite(const Workload& w, const Oracle& oracle, const RunOptions& o) {
   TempDir dir(o.dir);
@@ -166,36 +197,19 @@ Json runRawSqlite(const Workload& w, const Oracle& oracle, const RunOptions& o) 
   Figures fig;
   Json state, batchedState;
   size_t statements = 0;
+  std::optional<PlainDb> db, batched;
   for (int run = 0; run < o.runs; ++run) {
-    const std::string path = dir.file("server.db"), batchedPath = dir.file("batched.db");
-    copyDb(base, path);
-    PlainDb db(path, w);
-    const auto t0 = Clock::now();
-    {
-      synccore::Transaction tx(db.db());
-      statements = db.apply(0) + db.apply(1);
-      tx.commit();
-    }
-    const double ms = msSince(t0);
+    const double ms = timedApply(w, base, dir.file("server.db"), db, 0, &statements);
     fig.add("apply_ms", ms);
     fig.add("statements_per_s", static_cast<double>(statements) / (ms / 1000));
     fig.add("field_changes_per_s",
             static_cast<double>(w.stats.fieldChanges[0] + w.stats.fieldChanges[1]) / (ms / 1000));
-    if (run == 0) state = db.checkState(oracle);
+    if (run == 0) state = db->checkState(oracle);
     progress(o, "raw: run " + std::to_string(run + 1) + " " + std::to_string(ms) + " ms");
     // The same statements with a durable commit per changeset's worth of changes (as Anju's pushes
     // commit), on a file of its own (the one above is still open, with its WAL).
-    copyDb(base, batchedPath);
-    PlainDb batched(batchedPath, w);
-    const auto t1 = Clock::now();
-    {
-      synccore::Transaction tx(batched.db());
-      batched.apply(0, kChangesetChanges);
-      batched.apply(1, kChangesetChanges);
-      tx.commit();
-    }
-    fig.add("apply_per_changeset_ms", msSince(t1));
-    if (run == 0) batchedState = batched.checkState(oracle);
+    fig.add("apply_per_changeset_ms", timedApply(w, base, dir.file("batched.db"), batched, kChangesetChanges));
+    if (run == 0) batchedState = batched->checkState(oracle);
   }
   return Json{{"engine", "raw_sqlite"},
               {"description", "A's and B's writes as prepared statements (one per field change) in one transaction; "
