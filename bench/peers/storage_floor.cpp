@@ -74,11 +74,7 @@ double writeStorageFloor(syncserver::ServerState& state, const std::vector<SentC
   for (const auto& [user, cs] : changesets) {
     synccore::Transaction tx(db);
     RecordIds ids;
-    const int64_t startSeq = [&] {
-      auto st = db.cached("SELECT coalesce(max(seq), 0) FROM change_log");
-      st.step();
-      return st.int64(0);
-    }();
+    const int64_t startSeq = state.records().lastSeq();
     int64_t lastSeq = 0;
     for (const auto& c : cs.changes) {
       if (withReads) mergeReads(db, c, ids);

@@ -516,9 +516,7 @@ std::string DeviceStore::integrityCheck() const {
 
 int64_t DeviceStore::synchronousLevel() const {
   std::lock_guard lock(m_mutex);
-  auto st = m_db->prepare("PRAGMA synchronous");
-  st.step();
-  return st.int64(0);
+  return m_db->synchronousLevel();
 }
 
 }  // namespace synccore

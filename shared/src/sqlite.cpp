@@ -66,6 +66,12 @@ bool Database::hasColumn(const std::string& table, const std::string& column) {
   return st.step();
 }
 
+int64_t Database::synchronousLevel() {
+  auto st = prepare("PRAGMA synchronous");
+  st.step();
+  return st.int64(0);
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare " + std::string(sql.substr(0, 120)));
@@ -162,10 +168,7 @@ void Transaction::commit() {
   m_done = true;
 }
 
-RelaxedSync::RelaxedSync(Database& db) : m_db(db) {
-  auto level = m_db.prepare("PRAGMA synchronous");
-  level.step();
-  m_level = level.int64(0);
+RelaxedSync::RelaxedSync(Database& db) : m_db(db), m_level(db.synchronousLevel()) {
   if (m_level > 1) m_db.exec("PRAGMA synchronous=NORMAL");
 }
 

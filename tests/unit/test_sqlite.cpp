@@ -8,14 +8,6 @@
 
 using namespace synccore;
 
-namespace {
-int64_t synchronousLevel(Database& db) {
-  auto st = db.prepare("PRAGMA synchronous");
-  st.step();
-  return st.int64(0);
-}
-}  // namespace
-
 TEST_CASE("RelaxedSync lowers synchronous to NORMAL for its scope and puts FULL back", "[sqlite]") {
   TempDir dir;
   Database db(dir.file("relaxed.db"));
@@ -24,12 +16,12 @@ TEST_CASE("RelaxedSync lowers synchronous to NORMAL for its scope and puts FULL 
   db.exec("CREATE TABLE t(x INTEGER)");
   {
     RelaxedSync relaxed(db);
-    CHECK(synchronousLevel(db) == 1);
+    CHECK(db.synchronousLevel() == 1);
     Transaction tx(db);
     db.exec("INSERT INTO t VALUES(1)");
     tx.commit();
   }
-  CHECK(synchronousLevel(db) == 2);
+  CHECK(db.synchronousLevel() == 2);
   // Also when the work fails: the transaction rolls back first, then the level comes back.
   CHECK_THROWS_AS(
       [&] {
@@ -39,7 +31,7 @@ TEST_CASE("RelaxedSync lowers synchronous to NORMAL for its scope and puts FULL 
         throw std::runtime_error("the page could not be stored");
       }(),
       std::runtime_error);
-  CHECK(synchronousLevel(db) == 2);
+  CHECK(db.synchronousLevel() == 2);
   auto count = db.prepare("SELECT count(*) FROM t");
   count.step();
   CHECK(count.int64(0) == 1);
@@ -52,8 +44,8 @@ TEST_CASE("RelaxedSync leaves a connection that is already at NORMAL or OFF as i
     db.exec("PRAGMA synchronous=" + std::to_string(level));
     {
       RelaxedSync relaxed(db);
-      CHECK(synchronousLevel(db) == level);
+      CHECK(db.synchronousLevel() == level);
     }
-    CHECK(synchronousLevel(db) == level);
+    CHECK(db.synchronousLevel() == level);
   }
 }

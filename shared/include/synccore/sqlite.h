@@ -43,6 +43,8 @@ class Database {
   int changes() const;
   /// Whether a table has a column of that name (false for a table that does not exist).
   bool hasColumn(const std::string& table, const std::string& column);
+  /// The connection's PRAGMA synchronous level (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
+  int64_t synchronousLevel();
   sqlite3* handle() const { return m_db; }
   const std::string& path() const { return m_path; }
 
