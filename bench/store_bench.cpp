@@ -528,7 +528,7 @@ class StoreBench {
     for (auto batch = m_store.nextPushBatch(1000); !batch.entries.empty(); batch = m_store.nextPushBatch(1000)) {
       Json results = Json::array();
       for (const auto& e : batch.entries) results.push_back({{"change_id", e.changeId}, {"outcome", "applied"}});
-      check(m_store.acknowledgePush(batch.changesetId, results) == batch.entries.size(), "every entry acknowledged");
+      check(m_store.acknowledgePush(batch, results) == batch.entries.size(), "every entry acknowledged");
     }
   }
 

@@ -321,7 +321,7 @@ PushStats pushAll(Device& d) {
     const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
     for (const Json& r : results)
       if (r.value("outcome", "") == "applied") ++s.applied;
-    const size_t acknowledged = d.store.acknowledgePush(batch.changesetId, results);
+    const size_t acknowledged = d.store.acknowledgePush(batch, results);
     s.ackMs += msSince(ta);
     check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
     s.fields += acknowledged;

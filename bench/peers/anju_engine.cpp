@@ -172,26 +172,29 @@ PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
   const uint64_t sent0 = http.bytesSent(), recv0 = http.bytesReceived();
   std::vector<synccore::Changeset> sent;
   const auto t0 = Clock::now();
-  while (true) {
-    synccore::PushBatch batch = store.nextPushBatch(kChangesetChanges);
-    if (batch.entries.empty()) break;
-    const synccore::Changeset changeset = batch.toChangeset(store.deviceId());
-    Json body = synccore::changesetToColumns(changeset);
-    const auto tp = Clock::now();
-    auto result = http.postJson("/v1/changesets", body);
-    s.postMs += msSince(tp);
-    ++s.requests;
-    if (!result.ok()) fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 400));
-    const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
-    for (const Json& r : results) ++s.outcomes[r.value("outcome", "?")];
-    const size_t acknowledged = store.acknowledgePush(batch.changesetId, results);
-    check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
-    s.changes += acknowledged;
-    s.rawReceived += result.body.size();
-    sent.push_back(changeset);
-    s.bodies.push_back(std::move(body));
-    s.answers.push_back(std::move(result.json));
-  }
+  {
+    synccore::DeviceStore::CheckpointBatch checkpoints(store);  // as SyncClient::sync holds one
+    while (true) {
+      synccore::PushBatch batch = store.nextPushBatch(kChangesetChanges);
+      if (batch.entries.empty()) break;
+      const synccore::Changeset changeset = batch.toChangeset(store.deviceId());
+      Json body = synccore::changesetToColumns(changeset);
+      const auto tp = Clock::now();
+      auto result = http.postJson("/v1/changesets", body);
+      s.postMs += msSince(tp);
+      ++s.requests;
+      if (!result.ok()) fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 400));
+      const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
+      for (const Json& r : results) ++s.outcomes[r.value("outcome", "?")];
+      const size_t acknowledged = store.acknowledgePush(batch, results);
+      check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
+      s.changes += acknowledged;
+      s.rawReceived += result.body.size();
+      sent.push_back(changeset);
+      s.bodies.push_back(std::move(body));
+      s.answers.push_back(std::move(result.json));
+    }
+  }  // the batch ends with its checkpoint, inside the timed push
   s.wallMs = msSince(t0);
   s.wireSent = http.bytesSent() - sent0;
   s.wireReceived = http.bytesReceived() - recv0;

@@ -4,6 +4,7 @@
 #include "synccore/random_id.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <set>
 
 namespace synccore {
@@ -519,6 +520,28 @@ int64_t DeviceStore::synchronousLevel() const {
   return m_db->synchronousLevel();
 }
 
+int64_t DeviceStore::walAutoCheckpoint() const {
+  std::lock_guard lock(m_mutex);
+  return m_db->walAutoCheckpoint();
+}
+
+DeviceStore::CheckpointBatch::CheckpointBatch(DeviceStore& store) : m_store(store) {
+  std::lock_guard lock(store.m_mutex);
+  m_previous = store.m_db->walAutoCheckpoint();
+  if (m_previous > 0) store.m_db->setWalAutoCheckpoint(std::max(m_previous, kPages));
+}
+
+DeviceStore::CheckpointBatch::~CheckpointBatch() {
+  std::lock_guard lock(m_store.m_mutex);
+  try {
+    m_store.m_db->setWalAutoCheckpoint(m_previous);
+    // Copied now, while the sync still runs, rather than inside the worker's next save.
+    m_store.m_db->checkpoint();
+  } catch (...) {
+    // Nothing is lost: the WAL keeps every commit and SQLite copies it at a later commit.
+  }
+}
+
 }  // namespace synccore
 
 namespace synccore {
@@ -612,21 +635,26 @@ void DeviceStore::addNotice(const SyncNotice& n) {
   st.bind(6, n.code).bind(7, n.conflictId).bind(8, n.messageZh).bind(9, n.messageEn).run();
 }
 
-size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& results) {
+size_t DeviceStore::acknowledgePush(const PushBatch& batch, const Json& results) {
   std::lock_guard lock(m_mutex);
   // Lost to a power cut, the entries stay in the outbox and go again under the same changeset id,
   // which the server answers from its stored results: no fsync of its own needed.
   RelaxedSync relaxed(*m_db);
   Transaction tx(*m_db);
+  // Outbox entries never change once written (a new edit is a new entry), so the batch the caller
+  // sent is what the outbox holds: nothing to read back.
+  std::unordered_map<std::string_view, const OutboxEntry*> sent;
+  for (const OutboxEntry& e : batch.entries) sent.emplace(e.changeId, &e);
   size_t removed = 0;
   for (const Json& r : results) {
     const std::string changeId = r.value("change_id", "");
     const std::string outcome = r.value("outcome", "");
     if (changeId.empty() || (outcome != "applied" && outcome != "duplicate" && outcome != "conflict")) continue;
-    auto found = outboxLocked(1, changeId);
-    if (found.empty()) continue;
-    const OutboxEntry& e = found.front();
+    const auto found = sent.find(changeId);
+    if (found == sent.end()) continue;
     m_db->cached("DELETE FROM outbox WHERE change_id=?").bind(1, changeId).run();
+    if (m_db->changes() == 0) continue;  // answered already (the same answer applied twice)
+    const OutboxEntry& e = *found->second;
     ++removed;
     const RecordTypeDef* def = m_definition.record(e.recordType);
     const Json current = r.value("current", Json());
@@ -654,7 +682,7 @@ size_t DeviceStore::acknowledgePush(const std::string& changesetId, const Json& 
     }
   }
   const std::string inflight = metaGet("inflight_changeset");
-  if (!inflight.empty() && Json::parse(inflight).value("id", "") == changesetId)
+  if (!inflight.empty() && Json::parse(inflight).value("id", "") == batch.changesetId)
     m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();
   metaSet("hlc_last", m_clock->last().toString());
   tx.commit();

@@ -66,10 +66,23 @@ bool Database::hasColumn(const std::string& table, const std::string& column) {
   return st.step();
 }
 
-int64_t Database::synchronousLevel() {
-  auto st = prepare("PRAGMA synchronous");
+int64_t Database::pragmaInteger(const std::string& name) {
+  auto st = prepare("PRAGMA " + name);
   st.step();
   return st.int64(0);
+}
+
+int64_t Database::synchronousLevel() { return pragmaInteger("synchronous"); }
+int64_t Database::walAutoCheckpoint() { return pragmaInteger("wal_autocheckpoint"); }
+
+void Database::setWalAutoCheckpoint(int64_t pages) {
+  const int rc = sqlite3_wal_autocheckpoint(m_db, static_cast<int>(pages));
+  if (rc != SQLITE_OK) fail(m_db, rc, "wal_autocheckpoint");
+}
+
+void Database::checkpoint() {
+  const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK) fail(m_db, rc, "wal_checkpoint");
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {

@@ -117,7 +117,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
         else if (outcome == "duplicate") ++summary.duplicate;
         else if (outcome == "conflict") ++summary.conflicts;
       }
-      const size_t acknowledged = m_store.acknowledgePush(batch.changesetId, results);
+      const size_t acknowledged = m_store.acknowledgePush(batch, results);
       summary.pushed += acknowledged;
       done += acknowledged;
       if (acknowledged == 0) {  // the server named none of ours: do not loop forever
@@ -234,6 +234,7 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
     summary.messageEn = "Not signed in to a server yet: sign in first";
     return summary;
   }
+  DeviceStore::CheckpointBatch checkpoints(m_store);
   if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
   return summary;
 }

@@ -119,7 +119,7 @@ void TempTablet::pullGridMove(const std::string& household, const std::string& g
   for (auto batch = s.nextPushBatch(2000); !batch.entries.empty(); batch = s.nextPushBatch(2000)) {
     synccore::Json results = synccore::Json::array();
     for (const auto& c : batch.toChangeset(s.deviceId()).changes) results.push_back(synccore::plainPushResult(c));
-    if (s.acknowledgePush(batch.changesetId, results) != batch.entries.size())
+    if (s.acknowledgePush(batch, results) != batch.entries.size())
       throw std::runtime_error("acknowledgement did not cover the batch");
   }
   synccore::PulledChange move;

@@ -16,7 +16,7 @@ inline void syncThrough(synccore::DeviceStore& device, syncserver::SyncService& 
     auto reply = service.push(session, batch.toChangeset(device.deviceId()).toJson());
     INFO(reply.body.dump());
     REQUIRE(reply.status == 200);
-    REQUIRE(device.acknowledgePush(batch.changesetId, reply.body["results"]) == batch.entries.size());
+    REQUIRE(device.acknowledgePush(batch, reply.body["results"]) == batch.entries.size());
   }
   while (true) {
     auto reply = service.pull(session, device.pullCursor(), 500);

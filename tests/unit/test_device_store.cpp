@@ -242,7 +242,7 @@ TEST_CASE("a pulled change never overwrites a field with a pending local edit", 
     if (batch.entries.empty()) break;
     Json results = Json::array();
     for (const auto& c : batch.toChangeset(store.deviceId()).changes) results.push_back(plainPushResult(c));
-    REQUIRE(store.acknowledgePush(batch.changesetId, results) == batch.entries.size());
+    REQUIRE(store.acknowledgePush(batch, results) == batch.entries.size());
   }
   const auto pulled = [&](const std::string& field, const Json& value, int64_t seq) {
     PulledChange p;
@@ -286,7 +286,7 @@ TEST_CASE("pulls and acknowledgements commit without their own fsync; saves stay
   for (const auto& e : batch.entries)
     results.push_back(plainPushResult({e.changeId, e.recordType, e.recordUuid, e.parentUuid, e.field, e.value,
                                        e.baseVersion, e.hlc}));
-  REQUIRE(store.acknowledgePush(batch.changesetId, results) == batch.entries.size());
+  REQUIRE(store.acknowledgePush(batch, results) == batch.entries.size());
   CHECK(store.synchronousLevel() == 2);
   PulledChange p;
   p.seq = 7;

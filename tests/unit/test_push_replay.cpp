@@ -34,7 +34,7 @@ std::pair<Json, Json> pushNext(DeviceStore& device, SyncService& service, const 
   auto reply = service.push(session, body);
   INFO(reply.body.dump());
   REQUIRE(reply.status == 200);
-  REQUIRE(device.acknowledgePush(batch.changesetId, reply.body["results"]) == batch.entries.size());
+  REQUIRE(device.acknowledgePush(batch, reply.body["results"]) == batch.entries.size());
   return {body, reply.body};
 }
 

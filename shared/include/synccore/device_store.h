@@ -154,10 +154,10 @@ class DeviceStore {
   // --- sync bookkeeping (used by SyncClient) ---
   /// The in-flight batch if one was sent but not acknowledged, else the next entries under a new id.
   PushBatch nextPushBatch(size_t maxEntries);
-  /// Applies a push answer in one transaction: entries the answer names leave the outbox, fields
-  /// settle to the server's current state when nothing newer is pending, conflicts become notices.
-  /// Returns how many entries left the outbox.
-  size_t acknowledgePush(const std::string& changesetId, const Json& results);
+  /// Applies the answer to a sent batch in one transaction: entries of the batch the answer names
+  /// leave the outbox, fields settle to the server's current state when nothing newer is pending,
+  /// conflicts become notices. Returns how many entries left the outbox.
+  size_t acknowledgePush(const PushBatch& batch, const Json& results);
   /// Entries the server refused (403/422 "rejected" list) move to notices with their values;
   /// the in-flight batch is dropped so the rest is re-sent under a new id.
   size_t rejectChanges(const Json& rejected);
@@ -198,6 +198,25 @@ class DeviceStore {
   /// SQLite's PRAGMA synchronous on the store's connection: 2 (FULL, a save is on disk when it returns)
   /// whenever no pulled page or acknowledgement is being stored (docs/device-store.md, "Durability").
   int64_t synchronousLevel() const;
+  /// SQLite's PRAGMA wal_autocheckpoint on the store's connection, in pages (SQLite's default is 1,000).
+  int64_t walAutoCheckpoint() const;
+
+  /// While alive, the store's WAL is copied into the database file only after kPages pages instead of
+  /// SQLite's 1,000, and once more when it ends: a sync's many commits then copy a page that several
+  /// of them touched once, with fewer fsyncs (docs/device-store.md, "Checkpoints"). SyncClient::sync
+  /// holds one; nesting is harmless.
+  class CheckpointBatch {
+   public:
+    static constexpr int64_t kPages = 8000;  // 32 MB of WAL at most
+    explicit CheckpointBatch(DeviceStore& store);
+    ~CheckpointBatch();
+    CheckpointBatch(const CheckpointBatch&) = delete;
+    CheckpointBatch& operator=(const CheckpointBatch&) = delete;
+
+   private:
+    DeviceStore& m_store;
+    int64_t m_previous;
+  };
 
  private:
   struct Context;

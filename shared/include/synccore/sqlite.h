@@ -45,10 +45,17 @@ class Database {
   bool hasColumn(const std::string& table, const std::string& column);
   /// The connection's PRAGMA synchronous level (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
   int64_t synchronousLevel();
+  /// The connection's PRAGMA wal_autocheckpoint: after a commit leaves at least this many pages in the
+  /// WAL, SQLite copies them into the database file (0: never by itself).
+  int64_t walAutoCheckpoint();
+  void setWalAutoCheckpoint(int64_t pages);
+  /// Copies what the WAL holds into the database file as far as readers allow (a passive checkpoint).
+  void checkpoint();
   sqlite3* handle() const { return m_db; }
   const std::string& path() const { return m_path; }
 
  private:
+  int64_t pragmaInteger(const std::string& name);
   sqlite3* m_db = nullptr;
   std::string m_path;
   std::unordered_map<std::string, sqlite3_stmt*> m_cache;

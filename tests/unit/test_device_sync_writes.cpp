@@ -1,0 +1,160 @@
+// How the device store takes a push answer and a long pull: from the sent batch, with checkpoints
+// held back for the whole sync (docs/device-store.md, "Acknowledgements" and "Checkpoints").
+#include "fixtures.h"
+#include "local_server.h"
+#include "temp_dir.h"
+
+#include "synccore/changeset_columns.h"
+#include "synccore/random_id.h"
+#include "synccore/sqlite.h"
+#include "synccore/sync_client.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace synccore;
+
+namespace {
+
+Json plainAnswer(const PushBatch& batch, const std::string& deviceId) {
+  Json results = Json::array();
+  for (const auto& c : batch.toChangeset(deviceId).changes) results.push_back(plainPushResult(c));
+  return results;
+}
+
+/// The changes of `households` new households with a few fields each, as another device sent them.
+std::vector<PulledChange> householdChanges(size_t households) {
+  std::vector<PulledChange> out;
+  for (size_t i = 0; i < households; ++i) {
+    const std::string uuid = newUuid();
+    for (const auto& [field, value] : fixtures::household("G01", "马文明" + std::to_string(i))) {
+      PulledChange p;
+      p.seq = static_cast<int64_t>(out.size()) + 1;
+      p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(p.seq), "other-device"}.toString();
+      p.change = {newUuid(), "household", uuid, "", field, value, std::nullopt, p.version};
+      out.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+/// Applies the changes in pages of `perPage`, as a pull does.
+void pullInPages(DeviceStore& store, const std::vector<PulledChange>& changes, size_t perPage) {
+  for (size_t first = 0; first < changes.size(); first += perPage) {
+    const size_t end = std::min(changes.size(), first + perPage);
+    store.applyPulled({changes.begin() + first, changes.begin() + end}, changes[end - 1].seq);
+  }
+}
+
+/// A server at the HTTP seam with nothing to answer but pages of the given changes (format 1).
+class PagesServer {
+ public:
+  explicit PagesServer(std::vector<PulledChange> changes) : m_changes(std::move(changes)) {
+    m_server.routes().Get("/v1/changes", [this](const httplib::Request& req, httplib::Response& res) {
+      const size_t after = std::stoul(req.get_param_value("after"));
+      const size_t end = std::min(m_changes.size(), after + std::stoul(req.get_param_value("limit")));
+      Json page = Json::array();
+      for (size_t i = after; i < end; ++i) page.push_back(m_changes[i].toJson());
+      res.set_content(Json{{"changes", page}, {"next_after", end}, {"has_more", end < m_changes.size()}}.dump(),
+                      "application/json");
+    });
+    m_server.routes().Get("/v1/reviews", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(Json{{"reviews", Json::array()}, {"next_after", 0}, {"has_more", false}}.dump(),
+                      "application/json");
+    });
+    m_server.start();
+  }
+  std::string url() const { return m_server.url(); }
+
+ private:
+  std::vector<PulledChange> m_changes;
+  LocalServer m_server;
+};
+
+/// Households in a database file opened on its own (0 when not even the table has reached the file).
+int64_t householdsIn(const std::string& path) {
+  Database db(path);
+  if (!db.hasColumn("household", "uuid")) return 0;
+  auto st = db.prepare("SELECT count(*) FROM household");
+  st.step();
+  return st.int64(0);
+}
+
+}  // namespace
+
+TEST_CASE("an acknowledgement removes exactly the sent entries the answer names, once", "[store][push]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  REQUIRE(store.save({{"household", "", "", fixtures::household(), false}}).ok());
+  const size_t saved = store.outboxSize();
+  REQUIRE(saved >= 4);
+  PushBatch batch = store.nextPushBatch(2);
+  REQUIRE(batch.entries.size() == 2);
+  Json answer = plainAnswer(batch, store.deviceId());
+  // An answer line for an entry that was not in this batch (still waiting in the outbox) is ignored.
+  const OutboxEntry notSent = store.outbox().back();
+  answer.push_back(plainPushResult({notSent.changeId, notSent.recordType, notSent.recordUuid, notSent.parentUuid,
+                                    notSent.field, notSent.value, notSent.baseVersion, notSent.hlc}));
+  CHECK(store.acknowledgePush(batch, answer) == 2);
+  CHECK(store.outboxSize() == saved - 2);
+  // The same answer applied again (a retry after a crash between answer and commit) removes nothing.
+  CHECK(store.acknowledgePush(batch, answer) == 0);
+  CHECK(store.outboxSize() == saved - 2);
+  // The next batch is new and starts with the entries not yet sent.
+  PushBatch next = store.nextPushBatch(500);
+  CHECK(next.changesetId != batch.changesetId);
+  REQUIRE(next.entries.size() == saved - 2);
+  CHECK(next.entries.back().changeId == notSent.changeId);
+}
+
+TEST_CASE("a sync's checkpoints are held back while it runs and done once when it ends", "[store][pull]") {
+  TempDir dir;
+  DeviceStore plain(dir.file("plain.db"), SurveyDefinition::builtin(), fixtures::options());
+  DeviceStore batched(dir.file("batched.db"), SurveyDefinition::builtin(), fixtures::options());
+  const int64_t sqliteDefault = plain.walAutoCheckpoint();
+  REQUIRE(sqliteDefault == 1000);
+  // The same long pull into both stores, one of them inside a checkpoint batch: 300 pages, each
+  // commit rewriting the pages it touched in the WAL.
+  const auto changes = householdChanges(6000);
+  pullInPages(plain, changes, 100);
+  {
+    DeviceStore::CheckpointBatch checkpoints(batched);
+    CHECK(batched.walAutoCheckpoint() == DeviceStore::CheckpointBatch::kPages);
+    pullInPages(batched, changes, 100);
+    // Without checkpoints SQLite's WAL keeps growing: well past the 1,000 pages at which the plain
+    // store copied its WAL back and started it again.
+    const auto plainWal = std::filesystem::file_size(dir.file("plain.db") + "-wal");
+    const auto batchedWal = std::filesystem::file_size(dir.file("batched.db") + "-wal");
+    INFO("WAL bytes: plain " << plainWal << ", batched " << batchedWal);
+    CHECK(batchedWal > 2 * plainWal);
+    // A copy of the database file alone, without its WAL, does not have the pulled households yet.
+    std::filesystem::copy_file(dir.file("batched.db"), dir.file("during.db"));
+    CHECK(householdsIn(dir.file("during.db")) < 6000);
+  }
+  CHECK(batched.walAutoCheckpoint() == sqliteDefault);
+  // When the batch ended it copied the WAL into the file: the file alone now holds every household.
+  std::filesystem::copy_file(dir.file("batched.db"), dir.file("after.db"));
+  CHECK(householdsIn(dir.file("after.db")) == 6000);
+  CHECK(batched.snapshot() == plain.snapshot());
+  CHECK(batched.integrityCheck() == "ok");
+}
+
+TEST_CASE("a sync leaves its pulled pages in the database file, not only in the WAL", "[store][sync_client]") {
+  TempDir dir;
+  PagesServer server(householdChanges(3000));
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  store.setSetting("token", "test-token", true);
+  HttpClient http(server.url());
+  http.setBearerToken("test-token");
+  const SyncSummary summary = SyncClient(store, http).sync();
+  INFO(summary.toJson().dump());
+  REQUIRE(summary.ok);
+  CHECK(summary.pulled == 15000);
+  CHECK(store.walAutoCheckpoint() == 1000);
+  // Held back during the pull and copied once at its end: the file alone holds every household
+  // (with SQLite's checkpoint every 1,000 pages, the newest pages would still be in the WAL only).
+  std::filesystem::copy_file(dir.file("d.db"), dir.file("copy.db"));
+  CHECK(householdsIn(dir.file("copy.db")) == 3000);
+}
