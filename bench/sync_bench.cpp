@@ -304,31 +304,34 @@ PushStats pushAll(Device& d) {
   PushStats s;
   const uint64_t sent0 = d.http.bytesSent(), recv0 = d.http.bytesReceived();
   const auto t0 = Clock::now();
-  while (true) {
-    const auto tb = Clock::now();
-    synccore::PushBatch batch = d.store.nextPushBatch(500);  // SyncClient::Options::pushBatch
-    if (batch.entries.empty()) break;
-    const synccore::Changeset changeset = batch.toChangeset(d.store.deviceId());
-    Json body = synccore::changesetToColumns(changeset);
-    s.batchMs += msSince(tb);
-    const auto tp = Clock::now();
-    auto result = d.http.postJson("/v1/changesets", body);
-    s.postMs += msSince(tp);
-    ++s.requests;
-    if (!result.ok())
-      fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 300));
-    const auto ta = Clock::now();
-    const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
-    for (const Json& r : results)
-      if (r.value("outcome", "") == "applied") ++s.applied;
-    const size_t acknowledged = d.store.acknowledgePush(batch, results);
-    s.ackMs += msSince(ta);
-    check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
-    s.fields += acknowledged;
-    s.answerRawBytes += result.body.size();
-    s.bodies.push_back(std::move(body));
-    s.answers.push_back(std::move(result.json));
-  }
+  {
+    synccore::DeviceStore::CheckpointBatch checkpoints(d.store);  // as SyncClient::sync holds one
+    while (true) {
+      const auto tb = Clock::now();
+      synccore::PushBatch batch = d.store.nextPushBatch(500);  // SyncClient::Options::pushBatch
+      if (batch.entries.empty()) break;
+      const synccore::Changeset changeset = batch.toChangeset(d.store.deviceId());
+      Json body = synccore::changesetToColumns(changeset);
+      s.batchMs += msSince(tb);
+      const auto tp = Clock::now();
+      auto result = d.http.postJson("/v1/changesets", body);
+      s.postMs += msSince(tp);
+      ++s.requests;
+      if (!result.ok())
+        fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 300));
+      const auto ta = Clock::now();
+      const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
+      for (const Json& r : results)
+        if (r.value("outcome", "") == "applied") ++s.applied;
+      const size_t acknowledged = d.store.acknowledgePush(batch, results);
+      s.ackMs += msSince(ta);
+      check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
+      s.fields += acknowledged;
+      s.answerRawBytes += result.body.size();
+      s.bodies.push_back(std::move(body));
+      s.answers.push_back(std::move(result.json));
+    }
+  }  // the batch ends with its checkpoint, inside the timed push
   s.wallMs = msSince(t0);
   s.wireSent = d.http.bytesSent() - sent0;
   s.wireReceived = d.http.bytesReceived() - recv0;
@@ -347,25 +350,28 @@ PullStats pullAll(Device& d) {
   PullStats s;
   const uint64_t sent0 = d.http.bytesSent(), recv0 = d.http.bytesReceived();
   const auto t0 = Clock::now();
-  while (true) {
-    const int64_t cursor = d.store.pullCursor();
-    const auto tg = Clock::now();
-    // As SyncClient does: the device names itself (none of its own changes back), pages in columns.
-    auto result = d.http.get("/v1/changes", {{"after", std::to_string(cursor)},
-                                             {"limit", "500"},
-                                             {"device", d.store.deviceId()},
-                                             {"format", "2"}});
-    s.getMs += msSince(tg);
-    ++s.requests;
-    if (!result.ok()) fail("pull refused: HTTP " + std::to_string(result.status) + " " + result.detail);
-    s.rawBytes += result.body.size();
-    const auto ta = Clock::now();
-    const std::vector<synccore::PulledChange> changes = synccore::pullPageFromColumns(result.json);
-    d.store.applyPulled(changes, result.json.value("next_after", cursor));
-    s.applyMs += msSince(ta);
-    s.changes += changes.size();
-    if (!result.json.value("has_more", false)) break;
-  }
+  {
+    synccore::DeviceStore::CheckpointBatch checkpoints(d.store);  // as SyncClient::sync holds one
+    while (true) {
+      const int64_t cursor = d.store.pullCursor();
+      const auto tg = Clock::now();
+      // As SyncClient does: the device names itself (none of its own changes back), pages in columns.
+      auto result = d.http.get("/v1/changes", {{"after", std::to_string(cursor)},
+                                               {"limit", "500"},
+                                               {"device", d.store.deviceId()},
+                                               {"format", "2"}});
+      s.getMs += msSince(tg);
+      ++s.requests;
+      if (!result.ok()) fail("pull refused: HTTP " + std::to_string(result.status) + " " + result.detail);
+      s.rawBytes += result.body.size();
+      const auto ta = Clock::now();
+      const std::vector<synccore::PulledChange> changes = synccore::pullPageFromColumns(result.json);
+      d.store.applyPulled(changes, result.json.value("next_after", cursor));
+      s.applyMs += msSince(ta);
+      s.changes += changes.size();
+      if (!result.json.value("has_more", false)) break;
+    }
+  }  // the batch ends with its checkpoint, inside the timed pull
   s.wallMs = msSince(t0);
   s.wireSent = d.http.bytesSent() - sent0;
   s.wireReceived = d.http.bytesReceived() - recv0;

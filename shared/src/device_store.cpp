@@ -4,8 +4,8 @@
 #include "synccore/random_id.h"
 
 #include <algorithm>
-#include <unordered_map>
 #include <set>
+#include <unordered_map>
 
 namespace synccore {
 
