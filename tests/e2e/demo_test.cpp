@@ -10,11 +10,8 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
-#include <sstream>
 
 using namespace e2e;
 
@@ -23,24 +20,6 @@ namespace {
 RunResult serverCommand(std::vector<std::string> args) {
   args.insert(args.begin(), SYNCSERVER);
   return run(args);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-/// The password of a user: the last column of the user's row in the accounts table.
-std::string passwordOf(const std::string& table, const std::string& user) {
-  std::istringstream lines(table);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream words(line);
-    std::string first, word, last;
-    words >> first;
-    while (words >> word) last = word;
-    if (first == user) return last;
-  }
-  return "";
 }
 
 synccore::RecordValues valuesOf(const Json& record) {
@@ -187,8 +166,8 @@ TEST_CASE("syncserver demo makes a valid community, pulled by grid, refused the 
     CHECK((st.st_mode & 0777) == 0600);
     const std::string table = slurp(accountsFile);
     for (const char* user : {"worker01", "worker06", "supervisor", "auditor", "admin"}) {
-      CHECK(passwordOf(table, user).size() >= 8);
-      CHECK(passwordOf(demo.out, user) == passwordOf(table, user));
+      CHECK(accountPassword(table, user).size() >= 8);
+      CHECK(accountPassword(demo.out, user) == accountPassword(table, user));
     }
     CHECK(server.users == 9);
 
@@ -201,7 +180,7 @@ TEST_CASE("syncserver demo makes a valid community, pulled by grid, refused the 
     ServerProcess process(SYNCSERVER, db);
     process.start();
     Device tablet(dir.file("tablet.db"));
-    tablet.ok({"login", "--server", process.url(), "--user", "worker01"}, passwordOf(table, "worker01") + "\n");
+    tablet.ok({"login", "--server", process.url(), "--user", "worker01"}, accountPassword(table, "worker01") + "\n");
     REQUIRE(tablet.sync()["ok"] == true);
     const Json pulled = tablet.snapshot();
     CHECK(pulled == expected);

@@ -2,6 +2,7 @@
 
 #include "synccore/id_number.h"
 
+#include <sstream>
 #include <stdexcept>
 
 namespace e2e {
@@ -68,6 +69,18 @@ Device Community::device(const std::string& name, const std::string& user) {
 std::vector<std::string> householdArgs(const std::string& grid, const std::string& head) {
   return {"household", "add", "grid=" + grid, "address=玉泉家园" + head + "号", "head_name=" + head,
           "residence_status=resident", "monitoring_category=none"};
+}
+
+std::string accountPassword(const std::string& table, const std::string& user) {
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string first, word, last;
+    words >> first;
+    while (words >> word) last = word;
+    if (first == user) return last;
+  }
+  return "";
 }
 
 std::string idNumber(const std::string& birth, const std::string& seq) {

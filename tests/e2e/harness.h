@@ -47,6 +47,9 @@ class Community {
 
 /// Fields of a valid new household in a grid.
 std::vector<std::string> householdArgs(const std::string& grid, const std::string& head);
+/// A user's password in the accounts table `syncserver demo` prints and keeps: the last column of the
+/// row that starts with the user's name ("" when there is none).
+std::string accountPassword(const std::string& table, const std::string& user);
 /// A valid ID number for birth date YYYYMMDD and 3-digit sequence (odd last digit = male).
 std::string idNumber(const std::string& birth, const std::string& seq);
 

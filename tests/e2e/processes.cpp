@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 #include <thread>
@@ -25,11 +26,6 @@ std::string tempPath(const char* tag) {
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   close(fd);
   return std::string(path) + tag;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& in, const std::string& out, const std::string& err) {
@@ -50,16 +46,49 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& in, const s
 
 }  // namespace
 
-RunResult run(const std::vector<std::string>& argv, const std::string& input) {
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+namespace {
+
+/// Runs the command; if `killAfter` is given and it is still running then, kills it with SIGKILL.
+KilledRun runUntil(const std::vector<std::string>& argv, const std::string& input,
+                   std::optional<std::chrono::milliseconds> killAfter) {
   const std::string base = tempPath("");
   const std::string in = base + ".in", out = base + ".out", err = base + ".err";
   std::ofstream(in, std::ios::binary) << input;
   pid_t pid = spawn(argv, in, out, err);
   int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
+  KilledRun r;
+  if (killAfter) {
+    const auto deadline = std::chrono::steady_clock::now() + *killAfter;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        r.killed = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  } else {
+    waitpid(pid, &status, 0);
+  }
+  r.result = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
   for (const auto& p : {base, in, out, err}) unlink(p.c_str());
   return r;
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, const std::string& input) {
+  return runUntil(argv, input, std::nullopt).result;
+}
+
+KilledRun runKilledAfter(const std::vector<std::string>& argv, std::chrono::milliseconds after) {
+  return runUntil(argv, "", after);
 }
 
 ServerProcess::ServerProcess(std::string binary, std::string db, std::vector<std::string> extraArgs)

@@ -1,5 +1,6 @@
 #pragma once
 // Real processes for end-to-end tests: run a command to completion, or keep a server running.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,20 @@ struct RunResult {
   std::string err;
 };
 
+/// A whole file's bytes ("" when it cannot be read).
+std::string slurp(const std::string& path);
+
 /// Runs argv[0] with the arguments, feeding `input` on standard input; waits for it to end.
 RunResult run(const std::vector<std::string>& argv, const std::string& input = "");
+
+/// A command's end when it may have been cut short.
+struct KilledRun {
+  bool killed = false;  // still running at the deadline, so killed with SIGKILL
+  RunResult result;
+};
+
+/// Runs the command like run(), but kills it with SIGKILL if it is still running after `after`.
+KilledRun runKilledAfter(const std::vector<std::string>& argv, std::chrono::milliseconds after);
 
 /// A syncserver process listening on 127.0.0.1 with a port it chose; killed on destruction.
 class ServerProcess {
