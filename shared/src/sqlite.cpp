@@ -80,9 +80,11 @@ void Database::setWalAutoCheckpoint(int64_t pages) {
   if (rc != SQLITE_OK) fail(m_db, rc, "wal_autocheckpoint");
 }
 
-void Database::checkpoint() {
+bool Database::checkpoint() {
   const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_BUSY) return false;
   if (rc != SQLITE_OK) fail(m_db, rc, "wal_checkpoint");
+  return true;
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {

@@ -11,7 +11,7 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   // A merge reads and writes b-trees keyed by random UUIDs: keep 64 MiB of their pages in memory.
   m_db->exec("PRAGMA cache_size=-65536");
   // Checkpoints run on their own thread; this connection checkpoints only if the WAL passes ~80 MiB.
-  m_db->exec("PRAGMA wal_autocheckpoint=20000");
+  m_db->setWalAutoCheckpoint(20000);
   m_db->exec("PRAGMA journal_size_limit=67108864");
   m_key = std::make_unique<SigningKey>(
       SigningKey::loadOrCreate(signingKeyPath.empty() ? defaultKeyPath(dbPath) : signingKeyPath));

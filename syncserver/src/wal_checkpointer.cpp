@@ -2,8 +2,6 @@
 
 #include "synccore/sqlite.h"
 
-#include <sqlite3.h>
-
 #include <iostream>
 
 namespace syncserver {
@@ -28,10 +26,11 @@ void WalCheckpointer::run() {
     std::unique_lock lock(m_mutex);
     while (!m_wake.wait_for(lock, m_interval, [this] { return m_stop; })) {
       lock.unlock();
-      const int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      if (rc != SQLITE_OK && rc != SQLITE_BUSY && !reported) {
+      try {
+        db.checkpoint();
+      } catch (const synccore::SqliteError& e) {
         // The request connection's own auto-checkpoint still keeps the WAL bounded.
-        std::cerr << "WAL 检查点失败 checkpoint failed: " << sqlite3_errmsg(db.handle()) << "\n";
+        if (!reported) std::cerr << "WAL 检查点失败 checkpoint failed: " << e.what() << "\n";
         reported = true;
       }
       lock.lock();

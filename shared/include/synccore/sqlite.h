@@ -50,7 +50,8 @@ class Database {
   int64_t walAutoCheckpoint();
   void setWalAutoCheckpoint(int64_t pages);
   /// Copies what the WAL holds into the database file as far as readers allow (a passive checkpoint).
-  void checkpoint();
+  /// False when another connection held the checkpoint (SQLITE_BUSY: try later); other failures throw.
+  bool checkpoint();
   sqlite3* handle() const { return m_db; }
   const std::string& path() const { return m_path; }
 
