@@ -207,7 +207,7 @@ class DeviceStore {
   /// holds one; nesting is harmless.
   class CheckpointBatch {
    public:
-    static constexpr int64_t kPages = 8000;  // 32 MB of WAL at most
+    static constexpr int64_t kPages = 8000;  // about 32 MB of WAL (4 KB pages) before SQLite copies it back
     explicit CheckpointBatch(DeviceStore& store);
     ~CheckpointBatch();
     CheckpointBatch(const CheckpointBatch&) = delete;
