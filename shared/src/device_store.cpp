@@ -595,19 +595,37 @@ void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uui
     m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=? WHERE uuid=?")
         .bind(1, value == true ? 1 : 0).bind(2, uuid).run();
   } else if (const FieldDef* f = def.field(field)) {
-    auto st = m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(field) + "=?" +
-                            (hasBlindIndex(*f) ? ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?" : "") +
-                            " WHERE uuid=?");
-    bindValue(st, 1, *f, uuid, normalised(f, value));
-    int next = 2;
-    if (hasBlindIndex(*f)) {
-      if (value.is_string()) st.bind(next++, m_cipher->blindIndex(value.get<std::string>()));
-      else st.bind(next++, nullptr);
-    }
-    st.bind(next, uuid).run();
+    setLocalValues(def, uuid, {{f, &value}});
   } else {
     return;  // a field this definition does not know: the server keeps it
   }
+  setFieldVersion(uuid, field, version);
+}
+
+void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uuid,
+                                 const std::vector<std::pair<const FieldDef*, const Value*>>& values) {
+  std::string sql = "UPDATE " + quoteIdentifier(def.type) + " SET ";
+  for (const auto& [f, value] : values) {
+    if (&f != &values.front().first) sql += ", ";
+    sql += quoteIdentifier(f->key) + "=?";
+    if (hasBlindIndex(*f)) sql += ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?";
+  }
+  sql += " WHERE uuid=?";
+  // One field: a statement kept for reuse. Several: made for this record, as their combinations are
+  // too many to keep.
+  Statement st = values.size() == 1 ? m_db->cached(sql) : m_db->prepare(sql);
+  int next = 1;
+  for (const auto& [f, value] : values) {
+    bindValue(st, next++, *f, uuid, normalised(f, *value));
+    if (hasBlindIndex(*f)) {
+      if (value->is_string()) st.bind(next++, m_cipher->blindIndex(value->get<std::string>()));
+      else st.bind(next++, nullptr);
+    }
+  }
+  st.bind(next, uuid).run();
+}
+
+void DeviceStore::setFieldVersion(const std::string& uuid, const std::string& field, const std::string& version) {
   if (version.empty()) {
     if (field != kDeletedField)
       m_db->cached("DELETE FROM field_version WHERE record_uuid=? AND field=?").bind(1, uuid).bind(2, field).run();
@@ -717,21 +735,54 @@ size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_
   // no pulled field has a pending local edit to keep.
   const bool anyPending = m_db->cached("SELECT 1 FROM outbox LIMIT 1").step();
   std::set<std::string> present;  // records known to have their row already
+  std::vector<const PulledChange*> run;  // consecutive changes of one record, stored together
   size_t stored = 0;
-  for (const auto& p : changes) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const PulledChange& p = changes[i];
     const Change& c = p.change;
     const RecordTypeDef* def = m_definition.record(c.recordType);
-    if (!def || (anyPending && hasPending(c.record, c.field))) continue;
-    if (present.insert(c.record).second)
-      m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
-          .bind(1, c.record).bind(2, c.parent).run();
-    setLocalField(*def, c.record, c.field, c.value, p.version);
-    ++stored;
+    if (def && !(anyPending && hasPending(c.record, c.field))) {
+      if (present.insert(c.record).second)
+        m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
+            .bind(1, c.record).bind(2, c.parent).run();
+      run.push_back(&p);
+      ++stored;
+    }
+    const bool runEnds = i + 1 == changes.size() || changes[i + 1].change.record != c.record ||
+                         changes[i + 1].change.recordType != c.recordType;
+    if (runEnds && !run.empty()) {
+      storePulledRun(run);
+      run.clear();
+    }
   }
   metaSet("pull_cursor", std::to_string(nextCursor));
   metaSet("hlc_last", m_clock->last().toString());
   tx.commit();
   return stored;
+}
+
+void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run) {
+  const RecordTypeDef& def = *m_definition.record(run.front()->change.recordType);
+  const std::string& uuid = run.front()->change.record;
+  // The newest change of each field the definition knows; the deleted flag and unknown fields go alone.
+  std::vector<const PulledChange*> newest;
+  for (const PulledChange* p : run) {
+    if (p->change.field == kDeletedField || !def.field(p->change.field)) {
+      setLocalField(def, uuid, p->change.field, p->change.value, p->version);
+      continue;
+    }
+    auto same = std::find_if(newest.begin(), newest.end(), [&](const PulledChange* q) { return q->change.field == p->change.field; });
+    if (same == newest.end()) newest.push_back(p);
+    else *same = p;
+  }
+  if (newest.size() < kFieldsForOneUpdate) {
+    for (const PulledChange* p : newest) setLocalField(def, uuid, p->change.field, p->change.value, p->version);
+    return;
+  }
+  std::vector<std::pair<const FieldDef*, const Value*>> values;
+  for (const PulledChange* p : newest) values.emplace_back(def.field(p->change.field), &p->change.value);
+  setLocalValues(def, uuid, values);
+  for (const PulledChange* p : newest) setFieldVersion(uuid, p->change.field, p->version);
 }
 
 int64_t DeviceStore::pullCursor() const {

@@ -158,3 +158,89 @@ TEST_CASE("a sync leaves its pulled pages in the database file, not only in the 
   std::filesystem::copy_file(dir.file("d.db"), dir.file("copy.db"));
   CHECK(householdsIn(dir.file("copy.db")) == 3000);
 }
+
+TEST_CASE("a record's changes stored in one UPDATE end as they would one page at a time", "[store][pull]") {
+  TempDir dir;
+  const std::string household = newUuid(), person = newUuid(), small = newUuid();
+  int64_t seq = 0;
+  std::vector<PulledChange> changes;
+  const auto add = [&](const std::string& type, const std::string& uuid, const std::string& parent,
+                       const std::string& field, const Value& value) {
+    PulledChange p;
+    p.seq = ++seq;
+    p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
+    p.change = {newUuid(), type, uuid, parent, field, value, std::nullopt, p.version};
+    changes.push_back(std::move(p));
+  };
+  // A household written whole, with its address twice (the later one wins), a field this definition
+  // does not know and the deleted flag set and cleared within the same run.
+  for (const auto& [field, value] : fixtures::household("G01", "马文明")) add("household", household, "", field, value);
+  add("household", household, "", "address", "玉泉家园9号楼");
+  add("household", household, "", "field_from_a_newer_definition", "x");
+  add("household", household, "", kDeletedField, true);
+  add("household", household, "", kDeletedField, false);
+  // A person with an ID number (sealed, and searched through its blind index).
+  for (const auto& [field, value] : fixtures::person("马文明", "head")) add("person", person, household, field, value);
+  // A record with too few fields to be grouped.
+  add("household", small, "", "grid", "G01");
+  add("household", small, "", "head_name", "李秀兰");
+
+  DeviceStore grouped(dir.file("grouped.db"), SurveyDefinition::builtin(), fixtures::options());
+  DeviceStore oneByOne(dir.file("one.db"), SurveyDefinition::builtin(), fixtures::options());
+  CHECK(grouped.applyPulled(changes, seq) == changes.size());
+  for (const PulledChange& p : changes) oneByOne.applyPulled({p}, p.seq);  // a page of one never groups
+
+  CHECK(grouped.snapshot() == oneByOne.snapshot());
+  for (const std::string& uuid : {household, person, small}) {
+    const auto a = grouped.load(uuid), b = oneByOne.load(uuid);
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->versions == b->versions);
+    CHECK(a->deleted == b->deleted);
+  }
+  const auto loaded = grouped.load(household);
+  CHECK(loaded->values.at("address") == "玉泉家园9号楼");
+  CHECK_FALSE(loaded->deleted);
+  CHECK(loaded->versions.at("address") == changes[fixtures::household().size()].version);
+  // The ID number's blind index was written with it: a search by the number finds the household.
+  const auto found = grouped.listHouseholds(fixtures::person("马文明", "head").at("id_number").get<std::string>());
+  REQUIRE(found.size() == 1);
+  CHECK(found.front().uuid == household);
+}
+
+TEST_CASE("a grouped pull keeps a field with a pending local edit", "[store][pull]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  auto saved = store.save({{"household", "", "", fixtures::household(), false}});
+  REQUIRE(saved.ok());
+  const std::string uuid = saved.uuids.front();
+  std::vector<PulledChange> changes;
+  int64_t seq = 0;
+  for (const auto& [field, value] : RecordValues{{"address", "服务器地址"}, {"head_name", "服务器户主"},
+                                                  {"remarks", "服务器备注"}, {"floor_area", 88.0},
+                                                  {"residence_status", "renter"}, {"income_wages", 12000.0},
+                                                  {"dibao", true}}) {
+    PulledChange p;
+    p.seq = ++seq;
+    p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
+    p.change = {newUuid(), "household", uuid, "", field, value, std::nullopt, p.version};
+    changes.push_back(std::move(p));
+  }
+  // Every field saved here is still waiting to be pushed: nothing pulled may overwrite them, but the
+  // four fields never set here are taken, in one UPDATE.
+  CHECK(store.applyPulled(changes, seq) == 4);
+  const auto loaded = store.load(uuid);
+  CHECK(loaded->values.at("address") == fixtures::household().at("address"));
+  CHECK(loaded->values.at("head_name") == fixtures::household().at("head_name"));
+  CHECK(loaded->values.at("residence_status") == "resident");
+  CHECK(loaded->values.at("remarks") == "服务器备注");
+  CHECK(loaded->values.at("floor_area") == 88.0);
+  CHECK(loaded->values.at("income_wages") == 12000.0);
+  CHECK(loaded->values.at("dibao") == true);
+  for (const PulledChange& p : changes) {
+    INFO(p.change.field);
+    const bool taken = p.change.field == "remarks" || p.change.field == "floor_area" ||
+                       p.change.field == "income_wages" || p.change.field == "dibao";
+    CHECK((loaded->versions.at(p.change.field) == p.version) == taken);
+  }
+}

@@ -234,6 +234,15 @@ class DeviceStore {
   Value readValue(const Statement& st, int col, const FieldDef& field, const std::string& uuid) const;
   void setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field, const Value& value,
                      const std::string& version);
+  /// Writes known fields of one record in one UPDATE (values only; versions by setFieldVersion).
+  void setLocalValues(const RecordTypeDef& def, const std::string& uuid,
+                      const std::vector<std::pair<const FieldDef*, const Value*>>& values);
+  /// The version a field now has (none: the field was never set).
+  void setFieldVersion(const std::string& uuid, const std::string& field, const std::string& version);
+  /// Stores a pulled page's consecutive changes of one record: from kFieldsForOneUpdate distinct
+  /// fields on, one UPDATE for all of them instead of one per change.
+  void storePulledRun(const std::vector<const PulledChange*>& run);
+  static constexpr size_t kFieldsForOneUpdate = 4;
   bool hasPending(const std::string& uuid, const std::string& field) const;
   /// Outbox entries in order, at most `limit` (0: all), or only the one with `changeId`.
   std::vector<OutboxEntry> outboxLocked(size_t limit = 0, const std::string& changeId = {}) const;
