@@ -604,13 +604,12 @@ void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uui
 
 void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uuid,
                                  const std::vector<std::pair<const FieldDef*, const Value*>>& values) {
-  std::string sql = "UPDATE " + quoteIdentifier(def.type) + " SET ";
+  std::string assignments;
   for (const auto& [f, value] : values) {
-    if (&f != &values.front().first) sql += ", ";
-    sql += quoteIdentifier(f->key) + "=?";
-    if (hasBlindIndex(*f)) sql += ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?";
+    assignments += (assignments.empty() ? "" : ", ") + quoteIdentifier(f->key) + "=?";
+    if (hasBlindIndex(*f)) assignments += ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?";
   }
-  sql += " WHERE uuid=?";
+  const std::string sql = "UPDATE " + quoteIdentifier(def.type) + " SET " + assignments + " WHERE uuid=?";
   // One field: a statement kept for reuse. Several: made for this record, as their combinations are
   // too many to keep.
   Statement st = values.size() == 1 ? m_db->cached(sql) : m_db->prepare(sql);
@@ -771,7 +770,8 @@ void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run) {
       setLocalField(def, uuid, p->change.field, p->change.value, p->version);
       continue;
     }
-    auto same = std::find_if(newest.begin(), newest.end(), [&](const PulledChange* q) { return q->change.field == p->change.field; });
+    auto same = std::find_if(newest.begin(), newest.end(),
+                             [&](const PulledChange* q) { return q->change.field == p->change.field; });
     if (same == newest.end()) newest.push_back(p);
     else *same = p;
   }
