@@ -66,14 +66,14 @@ bool Database::hasColumn(const std::string& table, const std::string& column) {
   return st.step();
 }
 
-int64_t Database::pragmaInteger(const std::string& name) {
-  auto st = prepare("PRAGMA " + name);
-  st.step();
+int64_t Database::queryInteger(std::string_view sql) {
+  auto st = prepare(sql);
+  if (!st.step()) throw SqliteError(SQLITE_DONE, "no row for: " + std::string(sql.substr(0, 120)));
   return st.int64(0);
 }
 
-int64_t Database::synchronousLevel() { return pragmaInteger("synchronous"); }
-int64_t Database::walAutoCheckpoint() { return pragmaInteger("wal_autocheckpoint"); }
+int64_t Database::synchronousLevel() { return queryInteger("PRAGMA synchronous"); }
+int64_t Database::walAutoCheckpoint() { return queryInteger("PRAGMA wal_autocheckpoint"); }
 
 void Database::setWalAutoCheckpoint(int64_t pages) {
   const int rc = sqlite3_wal_autocheckpoint(m_db, static_cast<int>(pages));

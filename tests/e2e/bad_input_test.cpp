@@ -19,11 +19,8 @@ namespace {
 std::vector<int64_t> storeState(const std::string& db) {
   synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
   std::vector<int64_t> out;
-  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts", "audit_log"}) {
-    auto st = raw.prepare(std::string("SELECT count(*) FROM ") + table);
-    st.step();
-    out.push_back(st.int64(0));
-  }
+  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts", "audit_log"})
+    out.push_back(raw.queryInteger(std::string("SELECT count(*) FROM ") + table));
   return out;
 }
 

@@ -60,12 +60,6 @@ std::vector<Reported> runAndKill(const std::string& db, int firstN, std::chrono:
   return reported;
 }
 
-int64_t scalar(synccore::Database& db, const std::string& sql) {
-  auto st = db.prepare(sql);
-  REQUIRE(st.step());
-  return st.int64(0);
-}
-
 }  // namespace
 
 TEST_CASE("saves reported done survive SIGKILL at random moments", "[crash]") {
@@ -103,13 +97,13 @@ TEST_CASE("saves reported done survive SIGKILL at random moments", "[crash]") {
     }
     synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
     // Whole: every household saved has its head (they were one transaction).
-    CHECK(scalar(raw, "SELECT count(*) FROM household h WHERE (SELECT count(*) FROM person p "
+    CHECK(raw.queryInteger("SELECT count(*) FROM household h WHERE (SELECT count(*) FROM person p "
                       "WHERE p.parent_uuid=h.uuid) <> 1") == 0);
     // The outbox matches the stored versions, one entry per field version, none missing or extra.
-    CHECK(scalar(raw, "SELECT count(*) FROM field_version fv WHERE NOT EXISTS (SELECT 1 FROM outbox o "
+    CHECK(raw.queryInteger("SELECT count(*) FROM field_version fv WHERE NOT EXISTS (SELECT 1 FROM outbox o "
                       "WHERE o.record_uuid=fv.record_uuid AND o.field=fv.field AND o.hlc=fv.hlc)") == 0);
-    CHECK(scalar(raw, "SELECT count(*) FROM outbox") == scalar(raw, "SELECT count(*) FROM field_version"));
-    const int64_t stored = scalar(raw, "SELECT count(*) FROM household");
+    CHECK(raw.queryInteger("SELECT count(*) FROM outbox") == raw.queryInteger("SELECT count(*) FROM field_version"));
+    const int64_t stored = raw.queryInteger("SELECT count(*) FROM household");
     REQUIRE(stored >= static_cast<int64_t>(all.size()));
     unreportedButCommitted = static_cast<int>(stored - static_cast<int64_t>(all.size()));
   }

@@ -50,9 +50,7 @@ ServerView readServer(const std::string& db) {
   }
   view.lastSeq = store.lastSeq();
   view.log = store.changesAfter(0, 10'000'000, true, {});
-  auto users = raw.prepare("SELECT count(*) FROM users");
-  users.step();
-  view.users = users.int64(0);
+  view.users = raw.queryInteger("SELECT count(*) FROM users");
   return view;
 }
 

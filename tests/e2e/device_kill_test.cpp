@@ -14,9 +14,8 @@ namespace {
 
 /// The device file's pull cursor as stored (0 before the first page).
 int64_t storedPullCursor(const std::string& deviceDb) {
-  synccore::Database db(deviceDb);
-  auto st = db.prepare("SELECT value FROM meta WHERE key='pull_cursor'");
-  return st.step() ? std::stoll(st.text(0)) : 0;
+  return synccore::Database(deviceDb).queryInteger(
+      "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key='pull_cursor'), 0)");
 }
 
 std::string integrity(const std::string& deviceDb) {

@@ -20,10 +20,7 @@ using namespace e2e;
 namespace {
 
 int64_t serverCount(const std::string& db, const std::string& sql) {
-  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
-  auto st = raw.prepare(sql);
-  st.step();
-  return st.int64(0);
+  return synccore::Database(db, synccore::Database::Mode::ReadOnly).queryInteger(sql);
 }
 
 size_t outboxSize(const Device& d) { return Json::parse(d.ok({"outbox", "--json"})).size(); }

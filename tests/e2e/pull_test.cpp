@@ -25,10 +25,7 @@ Json pullAll(httplib::Client& http, const httplib::Headers& auth, const std::str
 }
 
 int64_t changeLogRows(const std::string& db) {
-  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
-  auto st = raw.prepare("SELECT count(*) FROM change_log");
-  st.step();
-  return st.int64(0);
+  return synccore::Database(db, synccore::Database::Mode::ReadOnly).queryInteger("SELECT count(*) FROM change_log");
 }
 
 }  // namespace

@@ -76,10 +76,7 @@ class PagesServer {
 /// Households in a database file opened on its own (0 when not even the table has reached the file).
 int64_t householdsIn(const std::string& path) {
   Database db(path);
-  if (!db.hasColumn("household", "uuid")) return 0;
-  auto st = db.prepare("SELECT count(*) FROM household");
-  st.step();
-  return st.int64(0);
+  return db.hasColumn("household", "uuid") ? db.queryInteger("SELECT count(*) FROM household") : 0;
 }
 
 }  // namespace

@@ -49,3 +49,12 @@ TEST_CASE("RelaxedSync leaves a connection that is already at NORMAL or OFF as i
     CHECK(db.synchronousLevel() == level);
   }
 }
+
+TEST_CASE("queryInteger gives a query's first value and refuses a query without a row", "[sqlite]") {
+  TempDir dir;
+  Database db(dir.file("query.db"));
+  db.exec("CREATE TABLE t(x INTEGER); INSERT INTO t VALUES(7), (9)");
+  CHECK(db.queryInteger("SELECT count(*) FROM t") == 2);
+  CHECK(db.queryInteger("SELECT x FROM t ORDER BY x DESC") == 9);
+  CHECK_THROWS_AS(db.queryInteger("SELECT x FROM t WHERE x > 100"), SqliteError);
+}

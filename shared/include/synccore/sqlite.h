@@ -41,6 +41,8 @@ class Database {
   Statement cached(const std::string& sql);
   int64_t lastInsertRowId() const;
   int changes() const;
+  /// The first column of a query's first row as an integer; throws SqliteError when there is no row.
+  int64_t queryInteger(std::string_view sql);
   /// Whether a table has a column of that name (false for a table that does not exist).
   bool hasColumn(const std::string& table, const std::string& column);
   /// The connection's PRAGMA synchronous level (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA).
@@ -56,7 +58,6 @@ class Database {
   const std::string& path() const { return m_path; }
 
  private:
-  int64_t pragmaInteger(const std::string& name);
   sqlite3* m_db = nullptr;
   std::string m_path;
   std::unordered_map<std::string, sqlite3_stmt*> m_cache;
