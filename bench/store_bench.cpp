@@ -205,7 +205,7 @@ class PlainStore {
   explicit PlainStore(const std::string& path) {
     { synccore::DeviceStore shape(path); }  // the same tables, columns and indexes
     m_db = std::make_unique<synccore::Database>(path);
-    m_db->exec("DROP TABLE field_version; DROP TABLE outbox; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
+    m_db->exec("DROP TABLE outbox; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
   }
 
   void save(const std::vector<HouseholdFile>& files, const std::vector<std::string>& uuids) {

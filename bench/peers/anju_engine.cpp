@@ -113,11 +113,11 @@ void saveOrFail(synccore::DeviceStore& store, const std::vector<synccore::Record
 }
 
 /// The capture baseline: the same saves into the device's own tables with plain prepared
-/// statements (no field_version, no outbox, no validation or encryption), one transaction per save.
+/// statements (no versions, no outbox, no validation or encryption), one transaction per save.
 class PlainDeviceFile {
  public:
   explicit PlainDeviceFile(const std::string& path) : m_db(path) {
-    m_db.exec("DROP TABLE field_version; DROP TABLE outbox; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
+    m_db.exec("DROP TABLE outbox; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL");
   }
   void save(const Workload& w, const Save& sv) {
     synccore::Transaction tx(m_db);

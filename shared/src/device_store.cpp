@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 namespace synccore {
@@ -12,9 +13,11 @@ namespace synccore {
 namespace {
 
 constexpr const char* kKeyCheckText = "anju-device-key-check";
-constexpr int kStoreFormat = 1;
+constexpr int kStoreFormat = 2;  // 2: field versions in the record tables' "<field>__v" columns
+constexpr std::string_view kVersionSuffix = "__v";
 
 std::string blindIndexColumn(const FieldDef& f) { return f.key + "__bidx"; }
+std::string versionColumn(const std::string& field) { return field + std::string(kVersionSuffix); }
 bool hasBlindIndex(const FieldDef& f) { return f.sensitivity == "identity"; }
 std::string cellContext(const std::string& uuid, const std::string& field) { return uuid + "/" + field; }
 
@@ -110,9 +113,14 @@ void DeviceStore::migrate() {
     auto info = m_db->cached("SELECT name FROM pragma_table_info(?)");
     info.bind(1, r.type);
     while (info.step()) columns.insert(info.text(0));
+    auto addColumn = [&](const std::string& column) {
+      if (columns.insert(column).second) m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(column));
+    };
+    addColumn(versionColumn(kDeletedField));
     // New fields become new columns; columns of fields a definition dropped keep their data.
     for (const FieldDef& f : r.fields) {
-      if (!columns.count(f.key)) m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(f.key));
+      addColumn(f.key);
+      addColumn(versionColumn(f.key));
       if (hasBlindIndex(f) && !columns.count(blindIndexColumn(f))) {
         m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(blindIndexColumn(f)));
         m_db->exec("CREATE INDEX IF NOT EXISTS " + quoteIdentifier(r.type + "_" + f.key + "_bidx") + " ON " +
@@ -123,9 +131,7 @@ void DeviceStore::migrate() {
       m_db->exec("CREATE INDEX IF NOT EXISTS " + quoteIdentifier(r.type + "_parent") + " ON " + table +
                  "(parent_uuid)");
   }
-  m_db->exec(
-      "CREATE TABLE IF NOT EXISTS field_version(record_uuid TEXT NOT NULL, field TEXT NOT NULL,"
-      " hlc TEXT NOT NULL, PRIMARY KEY(record_uuid, field)) WITHOUT ROWID");
+  if (m_db->queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='field_version'") > 0) moveVersionsIntoRecords();
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
       " change_id TEXT NOT NULL UNIQUE, record_type TEXT NOT NULL, record_uuid TEXT NOT NULL,"
@@ -155,7 +161,57 @@ void DeviceStore::migrate() {
     metaSet("definition", m_definition.json().dump());
   }
   loadKeyCheck();
+  findVersionColumns();
   tx.commit();
+}
+
+void DeviceStore::moveVersionsIntoRecords() {
+  // Store format 1 kept versions in a table of their own, keyed by record UUID and field: a second
+  // row written for every change. Each version moves to its record's "<field>__v" column, fields a
+  // definition dropped included; a version that finds no record stops the upgrade (nothing dropped).
+  const int64_t versions = m_db->queryInteger("SELECT count(*) FROM field_version");
+  int64_t moved = 0;
+  for (const RecordTypeDef& r : m_definition.records()) {
+    const std::string table = quoteIdentifier(r.type);
+    std::vector<std::string> fields;
+    auto st = m_db->prepare("SELECT DISTINCT field FROM field_version WHERE record_uuid IN (SELECT uuid FROM " +
+                            table + ")");
+    while (st.step()) fields.push_back(st.text(0));
+    if (fields.empty()) continue;
+    std::string assignments;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (!m_db->hasColumn(r.type, versionColumn(fields[i])))  // a field a definition dropped
+        m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(versionColumn(fields[i])));
+      assignments += (i ? ", " : "") + quoteIdentifier(versionColumn(fields[i])) +
+                     "=(SELECT hlc FROM field_version WHERE record_uuid=uuid AND field=?" + std::to_string(i + 1) + ")";
+    }
+    auto update = m_db->prepare("UPDATE " + table + " SET " + assignments);
+    for (size_t i = 0; i < fields.size(); ++i) update.bind(static_cast<int>(i) + 1, fields[i]);
+    update.run();
+    for (const std::string& field : fields)
+      moved += m_db->queryInteger("SELECT count(" + quoteIdentifier(versionColumn(field)) + ") FROM " + table);
+  }
+  if (moved != versions)
+    throw StoreError("cannot upgrade the device file: " + std::to_string(versions - moved) +
+                     " field versions belong to no record; nothing was changed"
+                     " / 无法升级设备数据文件:有 " + std::to_string(versions - moved) +
+                     " 个字段版本找不到所属记录,文件未作任何改动");
+  m_db->exec("DROP TABLE field_version");
+  metaSet("store_format", std::to_string(kStoreFormat));
+}
+
+void DeviceStore::findVersionColumns() {
+  m_versionedFields.clear();
+  for (const RecordTypeDef& r : m_definition.records()) {
+    auto info = m_db->cached("SELECT name FROM pragma_table_info(?)");
+    info.bind(1, r.type);
+    std::vector<std::string>& fields = m_versionedFields[r.type];
+    while (info.step()) {
+      const std::string name = info.text(0);
+      if (name.size() > kVersionSuffix.size() && name.compare(name.size() - kVersionSuffix.size(), kVersionSuffix.size(), kVersionSuffix) == 0)
+        fields.push_back(name.substr(0, name.size() - kVersionSuffix.size()));
+    }
+  }
 }
 
 void DeviceStore::loadKeyCheck() {
@@ -225,8 +281,10 @@ Value DeviceStore::readValue(const Statement& st, int col, const FieldDef& f, co
 }
 
 std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, const std::string& uuid) const {
+  const std::vector<std::string>& versioned = m_versionedFields.at(def.type);
   std::string sql = "SELECT parent_uuid, deleted";
   for (const auto& f : def.fields) sql += ", " + quoteIdentifier(f.key);
+  for (const auto& field : versioned) sql += ", " + quoteIdentifier(versionColumn(field));
   sql += " FROM " + quoteIdentifier(def.type) + " WHERE uuid=?";
   auto st = m_db->cached(sql);
   st.bind(1, uuid);
@@ -240,9 +298,10 @@ std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, cons
     Value v = readValue(st, static_cast<int>(i) + 2, def.fields[i], uuid);
     if (!v.is_null()) r.values[def.fields[i].key] = std::move(v);
   }
-  auto versions = m_db->cached("SELECT field, hlc FROM field_version WHERE record_uuid=?");
-  versions.bind(1, uuid);
-  while (versions.step()) r.versions[versions.text(0)] = versions.text(1);
+  for (size_t i = 0; i < versioned.size(); ++i) {
+    const int col = static_cast<int>(def.fields.size() + i) + 2;
+    if (!st.isNull(col)) r.versions[versioned[i]] = st.text(col);
+  }
   return r;
 }
 
@@ -281,23 +340,8 @@ void DeviceStore::writeField(const RecordTypeDef& def, const std::string& uuid, 
                              const std::optional<std::string>& base) {
   const Hlc stamp = m_clock->tick();
   const std::string hlc = stamp.toString();
-  if (field) {
-    auto st = m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(key) +
-                            "=?" + (hasBlindIndex(*field) ? ", " + quoteIdentifier(blindIndexColumn(*field)) + "=?" : "") +
-                            " WHERE uuid=?");
-    bindValue(st, 1, *field, uuid, value);
-    int next = 2;
-    if (hasBlindIndex(*field)) {
-      if (value.is_string()) st.bind(next++, m_cipher->blindIndex(value.get<std::string>()));
-      else st.bind(next++, nullptr);
-    }
-    st.bind(next, uuid).run();
-  } else {
-    m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=1 WHERE uuid=?").bind(1, uuid).run();
-  }
-  m_db->cached("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
-                " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
-      .bind(1, uuid).bind(2, key).bind(3, hlc).run();
+  if (field) setLocalValues(def, uuid, {{field, &value, &hlc}});
+  else setDeleted(def, uuid, true, hlc);
   const std::string changeId = changeIdFor(hlc, uuid, key);
   const bool sealed = field && field->isSensitive();
   auto out = m_db->cached(
@@ -591,48 +635,84 @@ bool DeviceStore::hasPending(const std::string& uuid, const std::string& field) 
 
 void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field,
                                 const Value& value, const std::string& version) {
-  if (field == kDeletedField) {
+  if (field == kDeletedField) setDeleted(def, uuid, value == true, version);
+  else if (const FieldDef* f = def.field(field)) setLocalValues(def, uuid, {{f, &value, &version}});
+  // else: a field this definition does not know; the server keeps it
+}
+
+void DeviceStore::setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted,
+                             const std::string& version) {
+  // Without a version (the server never deleted the record) the flag's last version stays.
+  if (version.empty()) {
     m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=? WHERE uuid=?")
-        .bind(1, value == true ? 1 : 0).bind(2, uuid).run();
-  } else if (const FieldDef* f = def.field(field)) {
-    setLocalValues(def, uuid, {{f, &value}});
-  } else {
-    return;  // a field this definition does not know: the server keeps it
+        .bind(1, deleted ? 1 : 0).bind(2, uuid).run();
+    return;
   }
-  setFieldVersion(uuid, field, version);
+  m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=?, " +
+               quoteIdentifier(versionColumn(kDeletedField)) + "=? WHERE uuid=?")
+      .bind(1, deleted ? 1 : 0).bind(2, version).bind(3, uuid).run();
+  observeVersion(version);
 }
 
 void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uuid,
-                                 const std::vector<std::pair<const FieldDef*, const Value*>>& values) {
-  std::string assignments;
-  for (const auto& [f, value] : values) {
-    assignments += (assignments.empty() ? "" : ", ") + quoteIdentifier(f->key) + "=?";
-    if (hasBlindIndex(*f)) assignments += ", " + quoteIdentifier(blindIndexColumn(*f)) + "=?";
-  }
-  const std::string sql = "UPDATE " + quoteIdentifier(def.type) + " SET " + assignments + " WHERE uuid=?";
-  // One field: a statement kept for reuse. Several: made for this record, as their combinations are
-  // too many to keep.
-  Statement st = values.size() == 1 ? m_db->cached(sql) : m_db->prepare(sql);
-  int next = 1;
-  for (const auto& [f, value] : values) {
-    bindValue(st, next++, *f, uuid, normalised(f, *value));
-    if (hasBlindIndex(*f)) {
-      if (value->is_string()) st.bind(next++, m_cipher->blindIndex(value->get<std::string>()));
-      else st.bind(next++, nullptr);
+                                 const std::vector<FieldValue>& values) {
+  if (values.size() == 1) {
+    const FieldDef& f = *values.front().field;
+    const bool blind = hasBlindIndex(f);
+    Statement st = m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(f.key) + "=?1, " +
+                                quoteIdentifier(versionColumn(f.key)) + "=?2" +
+                                (blind ? ", " + quoteIdentifier(blindIndexColumn(f)) + "=?3" : "") + " WHERE uuid=?4");
+    bindFieldValue(st, 1, values.front(), uuid);
+    st.bind(4, uuid).run();
+  } else {
+    // Several fields: one statement per record type that assigns every field, each either the
+    // given value or the one it has (combinations of changed fields are too many to keep a
+    // statement for each). Blind indexes are assigned only when a value has one, so their
+    // index is not rewritten for nothing.
+    const bool blind = std::any_of(values.begin(), values.end(), [](const FieldValue& v) { return hasBlindIndex(*v.field); });
+    Statement st = m_db->cached(recordUpdateSql(def, blind));
+    for (size_t i = 0; i < def.fields.size(); ++i) st.bind(static_cast<int>(4 * i) + 1, 0);
+    for (const FieldValue& v : values) {
+      const int first = static_cast<int>(4 * (v.field - def.fields.data()));
+      st.bind(first + 1, 1);
+      bindFieldValue(st, first + 2, v, uuid);
     }
+    st.bind(static_cast<int>(4 * def.fields.size()) + 1, uuid).run();
   }
-  st.bind(next, uuid).run();
+  for (const FieldValue& v : values) observeVersion(*v.version);
 }
 
-void DeviceStore::setFieldVersion(const std::string& uuid, const std::string& field, const std::string& version) {
-  if (version.empty()) {
-    if (field != kDeletedField)
-      m_db->cached("DELETE FROM field_version WHERE record_uuid=? AND field=?").bind(1, uuid).bind(2, field).run();
-    return;
+void DeviceStore::bindFieldValue(Statement& st, int first, const FieldValue& v, const std::string& uuid) const {
+  bindValue(st, first, *v.field, uuid, normalised(v.field, *v.value));
+  if (v.version->empty()) st.bind(first + 1, nullptr);  // the field was never set
+  else st.bind(first + 1, *v.version);
+  if (!hasBlindIndex(*v.field)) return;
+  if (v.value->is_string()) st.bind(first + 2, m_cipher->blindIndex(v.value->get<std::string>()));
+  else st.bind(first + 2, nullptr);
+}
+
+const std::string& DeviceStore::recordUpdateSql(const RecordTypeDef& def, bool withBlindIndexes) {
+  std::string& sql = m_recordUpdateSql[def.type + (withBlindIndexes ? "/blind" : "")];
+  if (!sql.empty()) return sql;
+  // Field i takes parameters 4i+1 (given or not), 4i+2 (value), 4i+3 (version), 4i+4 (blind index).
+  std::string assignments;
+  for (size_t i = 0; i < def.fields.size(); ++i) {
+    const FieldDef& f = def.fields[i];
+    const std::string flag = "?" + std::to_string(4 * i + 1);
+    const auto assign = [&](const std::string& column, size_t parameter) {
+      const std::string c = quoteIdentifier(column);
+      assignments += (assignments.empty() ? "" : ", ") + c + "=iif(" + flag + ", ?" + std::to_string(parameter) + ", " + c + ")";
+    };
+    assign(f.key, 4 * i + 2);
+    assign(versionColumn(f.key), 4 * i + 3);
+    if (withBlindIndexes && hasBlindIndex(f)) assign(blindIndexColumn(f), 4 * i + 4);
   }
-  m_db->cached("INSERT INTO field_version(record_uuid, field, hlc) VALUES(?,?,?)"
-                " ON CONFLICT(record_uuid, field) DO UPDATE SET hlc=excluded.hlc")
-      .bind(1, uuid).bind(2, field).bind(3, version).run();
+  sql = "UPDATE " + quoteIdentifier(def.type) + " SET " + assignments + " WHERE uuid=?" +
+        std::to_string(4 * def.fields.size() + 1);
+  return sql;
+}
+
+void DeviceStore::observeVersion(const std::string& version) {
   if (auto stamp = Hlc::parse(version)) m_clock->observe(*stamp);
 }
 
@@ -775,14 +855,10 @@ void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run) {
     if (same == newest.end()) newest.push_back(p);
     else *same = p;
   }
-  if (newest.size() < kFieldsForOneUpdate) {
-    for (const PulledChange* p : newest) setLocalField(def, uuid, p->change.field, p->change.value, p->version);
-    return;
-  }
-  std::vector<std::pair<const FieldDef*, const Value*>> values;
-  for (const PulledChange* p : newest) values.emplace_back(def.field(p->change.field), &p->change.value);
+  if (newest.empty()) return;
+  std::vector<FieldValue> values;
+  for (const PulledChange* p : newest) values.push_back({def.field(p->change.field), &p->change.value, &p->version});
   setLocalValues(def, uuid, values);
-  for (const PulledChange* p : newest) setFieldVersion(uuid, p->change.field, p->version);
 }
 
 int64_t DeviceStore::pullCursor() const {

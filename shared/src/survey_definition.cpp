@@ -3,6 +3,7 @@
 #include "synccore/civil_date.h"
 #include "synccore/condition.h"
 
+#include <algorithm>
 #include <set>
 
 namespace synccore {
@@ -22,6 +23,11 @@ const std::map<std::string, FieldType, std::less<>> kTypes = {
 const std::set<std::string, std::less<>> kSensitivities = {"identity", "contact", "health",
                                                           "financial", "location"};
 const std::regex kKeyPattern("^[a-z][a-z0-9_]*$");
+
+/// Column names the device store gives a record table besides one per field key (docs/device-store.md).
+bool isReservedFieldKey(const std::string& key) {
+  return key == "uuid" || key == "parent_uuid" || key == "deleted" || key.find("__") != std::string::npos;
+}
 
 /// Collects problems while reading one definition, with the path of each.
 class DefinitionReader {
@@ -169,6 +175,9 @@ class DefinitionReader {
       for (const Json& fnode : s.value("fields", Json::array())) {
         FieldDef f = field(fnode, at, section.key);
         if (!keys.insert(f.key).second) problem(at, "duplicate field key " + f.key);
+        if (isReservedFieldKey(f.key))
+          problem(at + "." + f.key, "field key is reserved: uuid, parent_uuid, deleted and keys containing \"__\" "
+                                    "are the device tables' own columns");
         section.fieldKeys.push_back(f.key);
         r.fields.push_back(std::move(f));
       }
@@ -236,9 +245,12 @@ SurveyDefinition SurveyDefinition::fromJson(std::string_view text) {
     if (!r.parent.empty() && !types.count(r.parent))
       reader.problem("records." + r.type, "unknown parent " + r.parent);
     const auto derived = def.derivedKeys(r.type);
-    for (const auto& f : r.fields)
+    for (const auto& f : r.fields) {
+      if (std::find(derived.begin(), derived.end(), f.key) != derived.end())
+        reader.problem("records." + r.type + "." + f.key, "field key equals a derived key of its record type");
       for (const auto& p : checkCondition(f.relevant, r, derived))
         reader.problem("records." + r.type + "." + f.key + ".relevant", p);
+    }
   }
   for (const char* required : {"household", "person", "visit"})
     if (!types.count(required)) reader.problem("records", std::string("missing type ") + required);

@@ -178,7 +178,7 @@ TEST_CASE("a record's changes stored in one UPDATE end as they would one page at
   add("household", household, "", kDeletedField, false);
   // A person with an ID number (sealed, and searched through its blind index).
   for (const auto& [field, value] : fixtures::person("马文明", "head")) add("person", person, household, field, value);
-  // A record with too few fields to be grouped.
+  // A record of two fields (one UPDATE as well).
   add("household", small, "", "grid", "G01");
   add("household", small, "", "head_name", "李秀兰");
 

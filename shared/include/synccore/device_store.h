@@ -9,6 +9,7 @@
 #include "synccore/validation.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -221,6 +222,9 @@ class DeviceStore {
  private:
   struct Context;
   void migrate();
+  /// Upgrades a store-format-1 file: its field_version table's rows move into "<field>__v" columns.
+  void moveVersionsIntoRecords();
+  void findVersionColumns();
   void loadKeyCheck();
   std::optional<StoredRecord> loadLocked(const std::string& uuid) const;
   std::optional<StoredRecord> loadFrom(const RecordTypeDef& def, const std::string& uuid) const;
@@ -234,15 +238,25 @@ class DeviceStore {
   Value readValue(const Statement& st, int col, const FieldDef& field, const std::string& uuid) const;
   void setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field, const Value& value,
                      const std::string& version);
-  /// Writes known fields of one record in one UPDATE (values only; versions by setFieldVersion).
-  void setLocalValues(const RecordTypeDef& def, const std::string& uuid,
-                      const std::vector<std::pair<const FieldDef*, const Value*>>& values);
-  /// The version a field now has (none: the field was never set).
-  void setFieldVersion(const std::string& uuid, const std::string& field, const std::string& version);
-  /// Stores a pulled page's consecutive changes of one record: from kFieldsForOneUpdate distinct
-  /// fields on, one UPDATE for all of them instead of one per change.
+  /// A known field's new value and the version that set it (empty: the field was never set).
+  struct FieldValue {
+    const FieldDef* field;
+    const Value* value;
+    const std::string* version;
+  };
+  /// Writes known fields of one record, values and versions, in one UPDATE.
+  void setLocalValues(const RecordTypeDef& def, const std::string& uuid, const std::vector<FieldValue>& values);
+  /// Binds a field's value, version and blind index (if it has one) from parameter `first` on.
+  void bindFieldValue(Statement& st, int first, const FieldValue& value, const std::string& uuid) const;
+  /// The UPDATE that assigns any of a record type's fields in one statement (see setLocalValues).
+  const std::string& recordUpdateSql(const RecordTypeDef& def, bool withBlindIndexes);
+  /// Sets a record's deleted flag and, when given, the flag's version.
+  void setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted, const std::string& version);
+  /// Keeps the device's clock ahead of every version it stores.
+  void observeVersion(const std::string& version);
+  /// Stores a pulled page's consecutive changes of one record: the newest value of each known field
+  /// in one UPDATE; the deleted flag and fields the definition does not know alone.
   void storePulledRun(const std::vector<const PulledChange*>& run);
-  static constexpr size_t kFieldsForOneUpdate = 4;
   bool hasPending(const std::string& uuid, const std::string& field) const;
   /// Outbox entries in order, at most `limit` (0: all), or only the one with `changeId`.
   std::vector<OutboxEntry> outboxLocked(size_t limit = 0, const std::string& changeId = {}) const;
@@ -257,6 +271,9 @@ class DeviceStore {
   std::unique_ptr<HybridClock> m_clock;
   std::function<CivilDate()> m_today;
   std::string m_deviceId;
+  /// Per record type, the fields with a "<field>__v" version column (known, dropped and `_deleted`).
+  std::map<std::string, std::vector<std::string>> m_versionedFields;
+  std::map<std::string, std::string> m_recordUpdateSql;  // by record type (and "/blind")
 };
 
 /// Fills birth date and sex of a person from a valid ID number where they are not given.

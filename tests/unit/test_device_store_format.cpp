@@ -1,0 +1,197 @@
+// The device file's layout: field versions in "<field>__v" columns of the record tables, the upgrade
+// of store-format-1 files (versions in a table of their own), and the field keys a definition may not
+// use because the store's own columns are named so (docs/device-store.md, "Tables" and "Upgrades").
+#include "fixtures.h"
+#include "temp_dir.h"
+
+#include "synccore/random_id.h"
+#include "synccore/sqlite.h"
+
+#include <catch2/catch.hpp>
+
+using namespace synccore;
+
+namespace {
+
+/// Turns a file made by this program back into store format 1: every "<field>__v" column's versions
+/// go into a field_version table and the columns are dropped.
+void toStoreFormat1(const std::string& path) {
+  Database db(path);
+  Transaction tx(db);
+  db.exec("CREATE TABLE field_version(record_uuid TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,"
+          " PRIMARY KEY(record_uuid, field)) WITHOUT ROWID");
+  for (const std::string table : {"household", "person", "visit"}) {
+    std::vector<std::string> columns;
+    auto st = db.prepare("SELECT name FROM pragma_table_info(?) WHERE name LIKE '%\\_\\_v' ESCAPE '\\'");
+    st.bind(1, table);
+    while (st.step()) columns.push_back(st.text(0));
+    for (const std::string& column : columns) {
+      const std::string field = column.substr(0, column.size() - 3);
+      db.exec("INSERT INTO field_version SELECT uuid, '" + field + "', \"" + column + "\" FROM " + table +
+              " WHERE \"" + column + "\" IS NOT NULL");
+      db.exec("ALTER TABLE " + table + " DROP COLUMN \"" + column + "\"");
+    }
+  }
+  db.exec("UPDATE meta SET value='1' WHERE key='store_format'");
+  tx.commit();
+}
+
+int64_t versionColumns(Database& db) {
+  return db.queryInteger("SELECT count(*) FROM pragma_table_info('household') WHERE name LIKE '%\\_\\_v' ESCAPE '\\'");
+}
+
+PulledChange pulled(const std::string& type, const std::string& uuid, const std::string& parent,
+                    const std::string& field, const Value& value, int64_t seq) {
+  PulledChange p;
+  p.seq = seq;
+  p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
+  p.change = {newUuid(), type, uuid, parent, field, value, std::nullopt, p.version};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("a field's version lives in its record's row and is written with its value", "[store][format]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  auto saved = store.save({{"household", "", "", fixtures::household(), false}});
+  REQUIRE(saved.ok());
+  const std::string uuid = saved.uuids.front();
+  const auto loaded = store.load(uuid);
+  REQUIRE(loaded);
+  CHECK(loaded->versions.size() == fixtures::household().size());
+  Database raw(dir.file("d.db"), Database::Mode::ReadOnly);
+  CHECK(raw.queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='field_version'") == 0);
+  auto st = raw.prepare("SELECT address__v FROM household WHERE uuid=?");
+  st.bind(1, uuid);
+  REQUIRE(st.step());
+  CHECK(st.text(0) == loaded->versions.at("address"));
+  // Every outbox entry's stamp is the version its field now has.
+  auto outbox = raw.prepare("SELECT field, hlc FROM outbox WHERE record_uuid=?");
+  outbox.bind(1, uuid);
+  int entries = 0;
+  while (outbox.step()) {
+    CHECK(loaded->versions.at(outbox.text(0)) == outbox.text(1));
+    ++entries;
+  }
+  CHECK(entries == static_cast<int>(fixtures::household().size()));
+}
+
+TEST_CASE("a store-format-1 file is upgraded with every value and version kept", "[store][format][upgrade]") {
+  TempDir dir;
+  const std::string path = dir.file("d.db");
+  std::string household, head, removed, other;
+  Json snapshot;
+  std::map<std::string, std::map<std::string, std::string>> versions;
+  {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    auto saved = store.save({{"household", "", "", fixtures::household(), false}});
+    REQUIRE(saved.ok());
+    household = saved.uuids.front();
+    saved = store.save({{"person", "", household, fixtures::person("马文明", "head"), false},
+                        {"person", "", household, fixtures::person("马小军", "child", fixtures::makeId("640121", "20050101", "113")), false}});
+    REQUIRE(saved.ok());
+    head = saved.uuids[0];
+    removed = saved.uuids[1];
+    RecordWrite remove{"person", removed, household, {}, false};
+    remove.remove = true;
+    REQUIRE(store.save({remove}).ok());
+    // A household another device made, pulled.
+    other = newUuid();
+    REQUIRE(store.applyPulled({pulled("household", other, "", "grid", "G02", 1),
+                               pulled("household", other, "", "head_name", "李秀兰", 2)}, 2) == 2);
+    snapshot = store.snapshot();
+    for (const std::string& uuid : {household, head, removed, other}) versions[uuid] = store.load(uuid)->versions;
+  }
+  REQUIRE(versions[removed].count(kDeletedField));
+  toStoreFormat1(path);
+  // A field an older definition had, with its answer and version (its column stays, as on any upgrade).
+  const std::string retiredVersion = Hlc{HybridClock::systemWallMs(), 7, "old-device"}.toString();
+  {
+    Database db(path);
+    db.exec("ALTER TABLE household ADD COLUMN retired_question");
+    db.prepare("UPDATE household SET retired_question='旧答案' WHERE uuid=?").bind(1, household).run();
+    db.prepare("INSERT INTO field_version VALUES(?, 'retired_question', ?)").bind(1, household).bind(2, retiredVersion).run();
+    REQUIRE(versionColumns(db) == 0);
+  }
+  versions[household]["retired_question"] = retiredVersion;
+
+  DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+  CHECK(store.snapshot() == snapshot);
+  for (const std::string& uuid : {household, head, removed, other}) {
+    INFO(uuid);
+    CHECK(store.load(uuid)->versions == versions[uuid]);
+  }
+  CHECK(store.integrityCheck() == "ok");
+  {
+    Database raw(path, Database::Mode::ReadOnly);
+    CHECK(raw.queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='field_version'") == 0);
+    CHECK(raw.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 2);
+    CHECK(raw.queryInteger("SELECT count(*) FROM household WHERE retired_question='旧答案'") == 1);
+  }
+  // The upgraded file goes on working: an edit's base is the version the file had.
+  const size_t before = store.outboxSize();
+  RecordWrite edit{"household", household, "", {{"address", "玉泉家园5号楼"}}, false};
+  REQUIRE(store.save({edit}).ok());
+  const auto outbox = store.outbox();
+  REQUIRE(outbox.size() == before + 1);
+  CHECK(outbox.back().baseVersion == versions[household].at("address"));
+  CHECK(store.load(household)->versions.at("address") == outbox.back().hlc);
+}
+
+TEST_CASE("a version of no record stops the upgrade and leaves the file as it was", "[store][format][upgrade]") {
+  TempDir dir;
+  const std::string path = dir.file("d.db");
+  {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    REQUIRE(store.save({{"household", "", "", fixtures::household(), false}}).ok());
+  }
+  toStoreFormat1(path);
+  int64_t rows = 0;
+  {
+    Database db(path);
+    db.exec("INSERT INTO field_version VALUES('00000000-0000-4000-8000-000000000000', 'address', 'x')");
+    rows = db.queryInteger("SELECT count(*) FROM field_version");
+  }
+  try {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    FAIL("the upgrade should have stopped");
+  } catch (const StoreError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("1 field versions belong to no record") != std::string::npos);
+    CHECK(message.find("无法升级设备数据文件") != std::string::npos);
+  }
+  Database db(path, Database::Mode::ReadOnly);
+  CHECK(db.queryInteger("SELECT count(*) FROM field_version") == rows);
+  CHECK(versionColumns(db) == 0);
+  CHECK(db.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 1);
+}
+
+TEST_CASE("a definition may not use the store's own column names as field keys", "[definition]") {
+  const Json builtin = SurveyDefinition::builtin().json();
+  const auto problemsWith = [&](const std::string& record, const std::string& key) {
+    Json j = builtin;
+    for (Json& r : j["records"])
+      if (r["type"] == record) {
+        Json field = r["sections"][0]["fields"][0];
+        field["key"] = key;
+        r["sections"][0]["fields"].push_back(field);
+      }
+    try {
+      SurveyDefinition::fromJson(j.dump());
+    } catch (const DefinitionError& e) {
+      return e.problems();
+    }
+    return std::vector<std::string>{};
+  };
+  for (const std::string key : {"uuid", "parent_uuid", "deleted", "address__v", "id_number__bidx", "a__b"}) {
+    INFO(key);
+    const auto problems = problemsWith("household", key);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.front().find("reserved") != std::string::npos);
+  }
+  const auto derived = problemsWith("person", "age");
+  REQUIRE(derived.size() == 1);
+  CHECK(derived.front().find("derived key") != std::string::npos);
+  CHECK(problemsWith("household", "address_note").empty());
+}
