@@ -122,7 +122,7 @@ void DeviceStore::migrate() {
       addColumn(f.key);
       addColumn(versionColumn(f.key));
       if (hasBlindIndex(f) && !columns.count(blindIndexColumn(f))) {
-        m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(blindIndexColumn(f)));
+        addColumn(blindIndexColumn(f));
         m_db->exec("CREATE INDEX IF NOT EXISTS " + quoteIdentifier(r.type + "_" + f.key + "_bidx") + " ON " +
                    table + "(" + quoteIdentifier(blindIndexColumn(f)) + ")");
       }
@@ -208,8 +208,8 @@ void DeviceStore::findVersionColumns() {
     std::vector<std::string>& fields = m_versionedFields[r.type];
     while (info.step()) {
       const std::string name = info.text(0);
-      if (name.size() > kVersionSuffix.size() && name.compare(name.size() - kVersionSuffix.size(), kVersionSuffix.size(), kVersionSuffix) == 0)
-        fields.push_back(name.substr(0, name.size() - kVersionSuffix.size()));
+      const size_t field = name.size() - std::min(name.size(), kVersionSuffix.size());
+      if (field > 0 && std::string_view(name).substr(field) == kVersionSuffix) fields.push_back(name.substr(0, field));
     }
   }
 }
