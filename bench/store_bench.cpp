@@ -5,7 +5,7 @@
 //   - listing all households and searching them by name, ID number (blind index) and address;
 //   - saving a full household and editing one field with the outbox (DeviceStore::save) and without
 //     it: the same rows as plain prepared INSERT/UPDATEs, one transaction per save, into a file of the
-//     same shape minus field_version and outbox (WAL, synchronous=FULL, like the store).
+//     same shape minus the outbox, whose version columns it leaves empty (WAL, synchronous=FULL, like the store).
 // Each figure is the median over runs of each run's p50, p99 and mean, in wall-clock time and in this
 // thread's CPU time (which other jobs on a shared machine do not inflate). See docs/benchmarks.md.
 //
@@ -198,7 +198,7 @@ synccore::SaveResult saveOrThrow(synccore::DeviceStore& store, const std::vector
 
 // ---------------------------------------------------------------- the store without the outbox
 
-/// The capture baseline: the device store's tables without field_version and outbox, written with plain
+/// The capture baseline: the device store's tables without the outbox (versions left empty), written with plain
 /// prepared INSERT/UPDATEs (no validation, no encryption, no blind index), one transaction per save.
 class PlainStore {
  public:
