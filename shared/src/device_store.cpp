@@ -637,7 +637,8 @@ void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uui
                                 const Value& value, const std::string& version) {
   if (field == kDeletedField) setDeleted(def, uuid, value == true, version);
   else if (const FieldDef* f = def.field(field)) setLocalValues(def, uuid, {{f, &value, &version}});
-  // else: a field this definition does not know; the server keeps it
+  else return;  // a field this definition does not know: the server keeps it
+  observeVersion(version);
 }
 
 void DeviceStore::setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted,
@@ -651,7 +652,6 @@ void DeviceStore::setDeleted(const RecordTypeDef& def, const std::string& uuid, 
   m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=?, " +
                quoteIdentifier(versionColumn(kDeletedField)) + "=? WHERE uuid=?")
       .bind(1, deleted ? 1 : 0).bind(2, version).bind(3, uuid).run();
-  observeVersion(version);
 }
 
 void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uuid,
@@ -669,7 +669,8 @@ void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uu
     // given value or the one it has (combinations of changed fields are too many to keep a
     // statement for each). Blind indexes are assigned only when a value has one, so their
     // index is not rewritten for nothing.
-    const bool blind = std::any_of(values.begin(), values.end(), [](const FieldValue& v) { return hasBlindIndex(*v.field); });
+    const bool blind =
+        std::any_of(values.begin(), values.end(), [](const FieldValue& v) { return hasBlindIndex(*v.field); });
     Statement st = m_db->cached(recordUpdateSql(def, blind));
     for (size_t i = 0; i < def.fields.size(); ++i) st.bind(static_cast<int>(4 * i) + 1, 0);
     for (const FieldValue& v : values) {
@@ -679,7 +680,6 @@ void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uu
     }
     st.bind(static_cast<int>(4 * def.fields.size()) + 1, uuid).run();
   }
-  for (const FieldValue& v : values) observeVersion(*v.version);
 }
 
 void DeviceStore::bindFieldValue(Statement& st, int first, const FieldValue& v, const std::string& uuid) const {
@@ -701,7 +701,8 @@ const std::string& DeviceStore::recordUpdateSql(const RecordTypeDef& def, bool w
     const std::string flag = "?" + std::to_string(4 * i + 1);
     const auto assign = [&](const std::string& column, size_t parameter) {
       const std::string c = quoteIdentifier(column);
-      assignments += (assignments.empty() ? "" : ", ") + c + "=iif(" + flag + ", ?" + std::to_string(parameter) + ", " + c + ")";
+      assignments += (assignments.empty() ? "" : ", ") + c + "=iif(" + flag + ", ?" + std::to_string(parameter) +
+                     ", " + c + ")";
     };
     assign(f.key, 4 * i + 2);
     assign(versionColumn(f.key), 4 * i + 3);
@@ -859,6 +860,7 @@ void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run) {
   std::vector<FieldValue> values;
   for (const PulledChange* p : newest) values.push_back({def.field(p->change.field), &p->change.value, &p->version});
   setLocalValues(def, uuid, values);
+  for (const PulledChange* p : newest) observeVersion(p->version);
 }
 
 int64_t DeviceStore::pullCursor() const {

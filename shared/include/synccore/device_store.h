@@ -252,7 +252,7 @@ class DeviceStore {
   const std::string& recordUpdateSql(const RecordTypeDef& def, bool withBlindIndexes);
   /// Sets a record's deleted flag and, when given, the flag's version.
   void setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted, const std::string& version);
-  /// Keeps the device's clock ahead of every version it stores.
+  /// Keeps the device's clock ahead of every version it stores from the server.
   void observeVersion(const std::string& version);
   /// Stores a pulled page's consecutive changes of one record: the newest value of each known field
   /// in one UPDATE; the deleted flag and fields the definition does not know alone.
