@@ -1,5 +1,6 @@
 // Kills a writing process with SIGKILL at random moments and checks that every save it
 // reported is present and whole, the outbox matches the stored versions, and SQLite is sound.
+#include "../unit/fixtures.h"
 #include "../unit/temp_dir.h"
 #include "crash_workload.h"
 
@@ -30,10 +31,8 @@ struct Reported {
 std::string storedVersions(synccore::Database& raw) {
   std::string sql;
   for (const std::string table : {"household", "person"}) {
-    auto columns = raw.prepare("SELECT name FROM pragma_table_info(?) WHERE name LIKE '%\\_\\_v' ESCAPE '\\'");
-    columns.bind(1, table);
-    while (columns.step()) {
-      const std::string column = columns.text(0), field = column.substr(0, column.size() - 3);
+    for (const std::string& column : fixtures::versionColumns(raw, table)) {
+      const std::string field = column.substr(0, column.size() - 3);
       sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT uuid AS record_uuid, '" + field + "' AS field, \"" +
              column + "\" AS hlc FROM " + table + " WHERE \"" + column + "\" IS NOT NULL";
     }

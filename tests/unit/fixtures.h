@@ -2,8 +2,11 @@
 // Valid sample records and ID numbers shared by the unit tests.
 #include "synccore/device_store.h"
 #include "synccore/id_number.h"
+#include "synccore/random_id.h"
+#include "synccore/sqlite.h"
 
 #include <string>
+#include <vector>
 
 namespace fixtures {
 
@@ -29,6 +32,25 @@ inline synccore::RecordValues person(const std::string& name, const std::string&
   synccore::RecordValues p{{"name", name}, {"relation", relation}, {"id_number", id}};
   synccore::fillFromIdNumber(p, today());
   return p;
+}
+
+/// A change another device made, as a pull brings it: stamped now, with `seq` as its counter.
+inline synccore::PulledChange pulledChange(const std::string& type, const std::string& uuid, const std::string& parent,
+                                           const std::string& field, const synccore::Value& value, int64_t seq) {
+  synccore::PulledChange p;
+  p.seq = seq;
+  p.version = synccore::Hlc{synccore::HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
+  p.change = {synccore::newUuid(), type, uuid, parent, field, value, std::nullopt, p.version};
+  return p;
+}
+
+/// The "<field>__v" version columns of a device file's record table (docs/device-store.md).
+inline std::vector<std::string> versionColumns(synccore::Database& db, const std::string& table) {
+  std::vector<std::string> out;
+  auto st = db.prepare("SELECT name FROM pragma_table_info(?) WHERE name LIKE '%\\_\\_v' ESCAPE '\\'");
+  st.bind(1, table);
+  while (st.step()) out.push_back(st.text(0));
+  return out;
 }
 
 inline synccore::DeviceStore::Options options() {

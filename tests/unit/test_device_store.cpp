@@ -245,15 +245,7 @@ TEST_CASE("a pulled change never overwrites a field with a pending local edit", 
     REQUIRE(store.acknowledgePush(batch, results) == batch.entries.size());
   }
   const auto pulled = [&](const std::string& field, const Json& value, int64_t seq) {
-    PulledChange p;
-    p.seq = seq;
-    p.change.recordType = "household";
-    p.change.record = uuid;
-    p.change.field = field;
-    p.change.value = value;
-    p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
-    p.change.hlc = p.version;
-    return p;
+    return fixtures::pulledChange("household", uuid, "", field, value, seq);
   };
   // A local edit of the address is waiting to be pushed; a pull brings other values of both fields.
   REQUIRE(store.save({{"household", uuid, "", {{"address", "本机地址"}}}}).ok());
@@ -288,12 +280,7 @@ TEST_CASE("pulls and acknowledgements commit without their own fsync; saves stay
                                        e.baseVersion, e.hlc}));
   REQUIRE(store.acknowledgePush(batch, results) == batch.entries.size());
   CHECK(store.synchronousLevel() == 2);
-  PulledChange p;
-  p.seq = 7;
-  p.change = {"", "household", uuid, "", "remarks", "服务器备注", std::nullopt, ""};
-  p.version = Hlc{HybridClock::systemWallMs(), 0, "other-device"}.toString();
-  p.change.hlc = p.version;
-  REQUIRE(store.applyPulled({p}, 7) == 1);
+  REQUIRE(store.applyPulled({fixtures::pulledChange("household", uuid, "", "remarks", "服务器备注", 7)}, 7) == 1);
   CHECK(store.synchronousLevel() == 2);
   REQUIRE(store.applyReviews({}, 3) == 0);
   CHECK(store.synchronousLevel() == 2);

@@ -21,11 +21,7 @@ void toStoreFormat1(const std::string& path) {
   db.exec("CREATE TABLE field_version(record_uuid TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,"
           " PRIMARY KEY(record_uuid, field)) WITHOUT ROWID");
   for (const std::string table : {"household", "person", "visit"}) {
-    std::vector<std::string> columns;
-    auto st = db.prepare("SELECT name FROM pragma_table_info(?) WHERE name LIKE '%\\_\\_v' ESCAPE '\\'");
-    st.bind(1, table);
-    while (st.step()) columns.push_back(st.text(0));
-    for (const std::string& column : columns) {
+    for (const std::string& column : fixtures::versionColumns(db, table)) {
       const std::string field = column.substr(0, column.size() - 3);
       db.exec("INSERT INTO field_version SELECT uuid, '" + field + "', \"" + column + "\" FROM " + table +
               " WHERE \"" + column + "\" IS NOT NULL");
@@ -34,19 +30,6 @@ void toStoreFormat1(const std::string& path) {
   }
   db.exec("UPDATE meta SET value='1' WHERE key='store_format'");
   tx.commit();
-}
-
-int64_t versionColumns(Database& db) {
-  return db.queryInteger("SELECT count(*) FROM pragma_table_info('household') WHERE name LIKE '%\\_\\_v' ESCAPE '\\'");
-}
-
-PulledChange pulled(const std::string& type, const std::string& uuid, const std::string& parent,
-                    const std::string& field, const Value& value, int64_t seq) {
-  PulledChange p;
-  p.seq = seq;
-  p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
-  p.change = {newUuid(), type, uuid, parent, field, value, std::nullopt, p.version};
-  return p;
 }
 
 }  // namespace
@@ -98,8 +81,8 @@ TEST_CASE("a store-format-1 file is upgraded with every value and version kept",
     REQUIRE(store.save({remove}).ok());
     // A household another device made, pulled.
     other = newUuid();
-    REQUIRE(store.applyPulled({pulled("household", other, "", "grid", "G02", 1),
-                               pulled("household", other, "", "head_name", "李秀兰", 2)}, 2) == 2);
+    REQUIRE(store.applyPulled({fixtures::pulledChange("household", other, "", "grid", "G02", 1),
+                               fixtures::pulledChange("household", other, "", "head_name", "李秀兰", 2)}, 2) == 2);
     snapshot = store.snapshot();
     for (const std::string& uuid : {household, head, removed, other}) versions[uuid] = store.load(uuid)->versions;
   }
@@ -112,7 +95,7 @@ TEST_CASE("a store-format-1 file is upgraded with every value and version kept",
     db.exec("ALTER TABLE household ADD COLUMN retired_question");
     db.prepare("UPDATE household SET retired_question='旧答案' WHERE uuid=?").bind(1, household).run();
     db.prepare("INSERT INTO field_version VALUES(?, 'retired_question', ?)").bind(1, household).bind(2, retiredVersion).run();
-    REQUIRE(versionColumns(db) == 0);
+    REQUIRE(fixtures::versionColumns(db, "household").empty());
   }
   versions[household]["retired_question"] = retiredVersion;
 
@@ -163,7 +146,7 @@ TEST_CASE("a version of no record stops the upgrade and leaves the file as it wa
   }
   Database db(path, Database::Mode::ReadOnly);
   CHECK(db.queryInteger("SELECT count(*) FROM field_version") == rows);
-  CHECK(versionColumns(db) == 0);
+  CHECK(fixtures::versionColumns(db, "household").empty());
   CHECK(db.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 1);
 }
 

@@ -29,13 +29,8 @@ std::vector<PulledChange> householdChanges(size_t households) {
   std::vector<PulledChange> out;
   for (size_t i = 0; i < households; ++i) {
     const std::string uuid = newUuid();
-    for (const auto& [field, value] : fixtures::household("G01", "马文明" + std::to_string(i))) {
-      PulledChange p;
-      p.seq = static_cast<int64_t>(out.size()) + 1;
-      p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(p.seq), "other-device"}.toString();
-      p.change = {newUuid(), "household", uuid, "", field, value, std::nullopt, p.version};
-      out.push_back(std::move(p));
-    }
+    for (const auto& [field, value] : fixtures::household("G01", "马文明" + std::to_string(i)))
+      out.push_back(fixtures::pulledChange("household", uuid, "", field, value, static_cast<int64_t>(out.size()) + 1));
   }
   return out;
 }
@@ -163,11 +158,7 @@ TEST_CASE("a record's changes stored in one UPDATE end as they would one page at
   std::vector<PulledChange> changes;
   const auto add = [&](const std::string& type, const std::string& uuid, const std::string& parent,
                        const std::string& field, const Value& value) {
-    PulledChange p;
-    p.seq = ++seq;
-    p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
-    p.change = {newUuid(), type, uuid, parent, field, value, std::nullopt, p.version};
-    changes.push_back(std::move(p));
+    changes.push_back(fixtures::pulledChange(type, uuid, parent, field, value, ++seq));
   };
   // A household written whole, with its address twice (the later one wins), a field this definition
   // does not know and the deleted flag set and cleared within the same run.
@@ -216,13 +207,8 @@ TEST_CASE("a grouped pull keeps a field with a pending local edit", "[store][pul
   for (const auto& [field, value] : RecordValues{{"address", "服务器地址"}, {"head_name", "服务器户主"},
                                                   {"remarks", "服务器备注"}, {"floor_area", 88.0},
                                                   {"residence_status", "renter"}, {"income_wages", 12000.0},
-                                                  {"dibao", true}}) {
-    PulledChange p;
-    p.seq = ++seq;
-    p.version = Hlc{HybridClock::systemWallMs(), static_cast<uint32_t>(seq), "other-device"}.toString();
-    p.change = {newUuid(), "household", uuid, "", field, value, std::nullopt, p.version};
-    changes.push_back(std::move(p));
-  }
+                                                  {"dibao", true}})
+    changes.push_back(fixtures::pulledChange("household", uuid, "", field, value, ++seq));
   // Every field saved here is still waiting to be pushed: nothing pulled may overwrite them, but the
   // four fields never set here are taken, in one UPDATE.
   CHECK(store.applyPulled(changes, seq) == 4);
