@@ -10,6 +10,7 @@
 // each page (see docs/benchmarks.md, "Peers"), which makes pulling 900,000 changes take hours.
 // Each run starts from a copy of those files.
 #include "engines.h"
+#include "lean_floor.h"
 #include "storage_floor.h"
 #include "loopback_server.h"
 #include "self_signed_cert.h"
@@ -651,12 +652,28 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
   }
   const double changes = static_cast<double>(w.stats.fieldChanges[0] + w.stats.fieldChanges[1]);
   Figures fig;
-  Json state, conflicts, floorState[2];
+  Json state, conflicts, floorState[2], leanState[3];
   RawSqliteTimer raw(w, root.path().string());  // raw SQLite beside each run: ratios taken run by run
+  progress(o, "growth: lean layouts' base");
+  LeanFloor lean(w, root.path().string(), LeanVersions::Integer), leanText(w, root.path().string(), LeanVersions::Text);
   for (int run = 0; run < o.runs; ++run) {
     const double rawMs = raw.applyMs();
     fig.add("raw_sqlite_ms", rawMs);
-    // The storage floor first, on its own copies: the same rows by plain statements, without and with reads.
+    // How low the rows could go in a leaner layout (versions as integers, then as Anju's text), and the log alone.
+    const struct {
+      LeanFloor& floor;
+      LeanRows rows;
+      const char* name;
+    } leanRuns[] = {{lean, LeanRows::LogAndFields, "lean_floor"},
+                    {leanText, LeanRows::LogAndFields, "lean_floor_text_versions"},
+                    {lean, LeanRows::LogOnly, "lean_log_only"}};
+    for (size_t i = 0; i < std::size(leanRuns); ++i) {
+      const double ms = leanRuns[i].floor.write(sent, leanRuns[i].rows);
+      fig.add(std::string(leanRuns[i].name) + "_ms", ms);
+      fig.add(std::string(leanRuns[i].name) + "_over_raw_sqlite", ms / rawMs);
+      if (run == 0) leanState[i] = leanRuns[i].floor.checkState(oracle);
+    }
+    // The storage floor, on its own copies: the same rows by plain statements, without and with reads.
     for (int withReads = 0; withReads < 2; ++withReads) {
       const fs::path dir = root.path() / ("floor" + std::to_string(run));
       copyFiles(tpl, dir);
@@ -719,7 +736,9 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
               {"server_cache_mb", o.serverCacheMb},
               {"figures", fig.toJson()},
               {"correctness", {{"state", state}, {"conflicts", conflicts},
-                               {"floor_state", Json{{"writes", floorState[0]}, {"writes_reads", floorState[1]}}}}},
+                               {"floor_state", Json{{"writes", floorState[0]}, {"writes_reads", floorState[1]},
+                                                   {"lean", leanState[0]}, {"lean_text_versions", leanState[1]},
+                                                   {"lean_log_only", leanState[2]}}}}},
               {"peak_rss_kb", peakRssKb()}};
 }
 

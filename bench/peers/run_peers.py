@@ -481,6 +481,15 @@ def merge_time_table(report):
         ("… plus the reads a field-level merge needs (already seen?, the field's version, the record)",
          median(g, "floor_writes_reads_ms")),
     ]
+    if median(g, "lean_floor_ms"):
+        rows += [
+            ("the same rows in a lean layout (record and field ids instead of texts, no change ids, versions as one "
+             "integer and a device id), a commit per changeset, its WAL checkpointed in the time: the lean floor",
+             median(g, "lean_floor_ms")),
+            ("… the lean layout with Anju's 61-byte text versions", median(g, "lean_floor_text_versions_ms")),
+            ("… the lean change log alone, no field rows (what a server keeping field state in memory would make "
+             "durable per changeset)", median(g, "lean_log_only_ms")),
+        ]
     if anju:
         rows.append(("Anju's merge, changesets into `SyncService::push` (validation, merge decisions, conflict log, answers)",
                      median(anju["figures"], "merge_direct_ms")))
@@ -496,7 +505,11 @@ def merge_time_table(report):
         out += ["", f"Paired in the growth process at {report['households']:,} households (raw SQLite run again before "
                     "each floor and merge, each ratio taken within one run, medians of the ratios; raw SQLite there "
                     f"{fmt_ms(median(g, 'raw_sqlite_ms'))}): storage floor {median(g, 'floor_writes_over_raw_sqlite'):.1f}×, "
-                    f"with reads {median(g, 'floor_writes_reads_over_raw_sqlite'):.1f}×, merge over HTTPS "
+                    f"with reads {median(g, 'floor_writes_reads_over_raw_sqlite'):.1f}×, "
+                    + (f"lean floor {median(g, 'lean_floor_over_raw_sqlite'):.1f}× (text versions "
+                       f"{median(g, 'lean_floor_text_versions_over_raw_sqlite'):.1f}×, log alone "
+                       f"{median(g, 'lean_log_only_over_raw_sqlite'):.1f}×), " if median(g, 'lean_floor_ms') else "")
+                    + "merge over HTTPS "
                     f"{median(g, 'merge_over_raw_sqlite'):.1f}×."]
     return out
 

@@ -733,6 +733,32 @@ void DeviceStore::addNotice(const SyncNotice& n) {
   st.bind(6, n.code).bind(7, n.conflictId).bind(8, n.messageZh).bind(9, n.messageEn).run();
 }
 
+namespace {
+/// A string member of a JSON object, without copying it (null when absent or not a string).
+const std::string* textMember(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+}  // namespace
+
+void DeviceStore::settleToServer(const RecordTypeDef& def, const OutboxEntry& e, const Json& current) {
+  // The server's state of the field wins unless a newer local edit is still pending; a field the
+  // server never set is cleared (the refused value stays in the conflict log). When the server
+  // holds exactly this write, the device already has it: nothing to rewrite.
+  const auto version = current.find("version"), value = current.find("value");
+  const bool serverHoldsOurs = version != current.end() && *version == e.hlc && value != current.end() &&
+                               *value == e.value;
+  if (!serverHoldsOurs && version != current.end() && e.field != kDeletedField && !hasPending(e.recordUuid, e.field))
+    setLocalField(def, e.recordUuid, e.field, version->is_string() && value != current.end() ? *value : Json(),
+                  version->is_string() ? version->get<std::string>() : "");
+  // A record the server never deleted can only be deleted here by a pending or this very change.
+  const auto recordDeleted = current.find("record_deleted");
+  if (recordDeleted == current.end()) return;
+  const bool neverDeleted = *recordDeleted == false && !current.contains("deleted_version");
+  if ((neverDeleted && e.field != kDeletedField) || hasPending(e.recordUuid, kDeletedField)) return;
+  setLocalField(def, e.recordUuid, kDeletedField, recordDeleted->get<bool>(), current.value("deleted_version", ""));
+}
+
 size_t DeviceStore::acknowledgePush(const PushBatch& batch, const Json& results) {
   std::lock_guard lock(m_mutex);
   // Lost to a power cut, the entries stay in the outbox and go again under the same changeset id,
@@ -745,34 +771,20 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const Json& results)
   for (const OutboxEntry& e : batch.entries) sent.emplace(e.changeId, &e);
   size_t removed = 0;
   for (const Json& r : results) {
-    const std::string changeId = r.value("change_id", "");
-    const std::string outcome = r.value("outcome", "");
-    if (changeId.empty() || (outcome != "applied" && outcome != "duplicate" && outcome != "conflict")) continue;
-    const auto found = sent.find(changeId);
+    const std::string* changeId = textMember(r, "change_id");
+    const std::string* outcome = textMember(r, "outcome");
+    if (!changeId || !outcome || (*outcome != "applied" && *outcome != "duplicate" && *outcome != "conflict")) continue;
+    const auto found = sent.find(*changeId);
     if (found == sent.end()) continue;
-    m_db->cached("DELETE FROM outbox WHERE change_id=?").bind(1, changeId).run();
-    if (m_db->changes() == 0) continue;  // answered already (the same answer applied twice)
     const OutboxEntry& e = *found->second;
+    // By row id: the batch holds it, and the change id's index need not be searched first.
+    m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
+    if (m_db->changes() == 0) continue;  // answered already (the same answer applied twice)
     ++removed;
     const RecordTypeDef* def = m_definition.record(e.recordType);
-    const Json current = r.value("current", Json());
-    if (def && current.is_object()) {
-      // The server's state of the field wins unless a newer local edit is still pending; a
-      // field the server never set is cleared (the refused value stays in the conflict log).
-      // When the server holds exactly this write, the device already has it: nothing to rewrite.
-      const bool serverHoldsOurs = current.value("version", Json()) == e.hlc && current.value("value", Json()) == e.value;
-      if (!serverHoldsOurs && !hasPending(e.recordUuid, e.field) && current.contains("version") &&
-          e.field != kDeletedField)
-        setLocalField(*def, e.recordUuid, e.field, current["version"].is_string() ? current["value"] : Json(),
-                      current["version"].is_string() ? current["version"].get<std::string>() : "");
-      // A record the server never deleted can only be deleted here by a pending or this very change.
-      const bool neverDeleted = current.value("record_deleted", true) == false && !current.contains("deleted_version");
-      if (!(neverDeleted && e.field != kDeletedField) && !hasPending(e.recordUuid, kDeletedField) &&
-          current.contains("record_deleted"))
-        setLocalField(*def, e.recordUuid, kDeletedField, current["record_deleted"].get<bool>(),
-                      current.value("deleted_version", ""));
-    }
-    if (outcome == "conflict") {
+    const auto current = r.find("current");
+    if (def && current != r.end() && current->is_object()) settleToServer(*def, e, *current);
+    if (*outcome == "conflict") {
       const std::string kind = r.value("conflict_kind", "concurrent_edit");
       addNotice({0, "conflict", e.recordType, e.recordUuid, e.field, e.value, kind, r.value("conflict_id", ""),
                  "与其他网格员的修改冲突,已提交网格长处理", "conflicts with another worker's edit; sent to the supervisor",

@@ -238,6 +238,9 @@ class DeviceStore {
   Value readValue(const Statement& st, int col, const FieldDef& field, const std::string& uuid) const;
   void setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field, const Value& value,
                      const std::string& version);
+  /// After a push: the field (and the record's tombstone) of an acknowledged entry take the server's
+  /// `current` state from its answer, unless the server holds this very write or a newer edit is pending.
+  void settleToServer(const RecordTypeDef& def, const OutboxEntry& entry, const Json& current);
   /// A known field's new value and the version that set it (empty: the field was never set).
   struct FieldValue {
     const FieldDef* field;
