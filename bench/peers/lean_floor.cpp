@@ -1,6 +1,7 @@
 #include "lean_floor.h"
 
 #include "bench_util.h"
+#include "server_state.h"
 
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
@@ -20,12 +21,6 @@ int64_t packedStamp(const synccore::Hlc& h) { return (h.wallMs << 16) | (h.count
 void bindVersion(synccore::Statement& st, int index, LeanVersions versions, const synccore::Hlc& h) {
   if (versions == LeanVersions::Integer) st.bind(index, packedStamp(h));
   else st.bind(index, h.toString());
-}
-
-void openLikeTheServer(synccore::Database& db) {
-  db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
-          " PRAGMA journal_size_limit=67108864");
-  db.setWalAutoCheckpoint(20000);
 }
 
 }  // namespace
@@ -144,7 +139,7 @@ double LeanFloor::write(const std::vector<SentChangeset>& changesets, LeanRows r
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
   fs::copy_file(m.dir.file("template.db"), path);
   synccore::Database db(path);
-  openLikeTheServer(db);
+  syncserver::applyServerConnectionSettings(db);
   m.lastRows = rows;
   std::unordered_map<std::string, int64_t> devices, authors;
   const auto smallId = [](std::unordered_map<std::string, int64_t>& ids, const std::string& text) {

@@ -2,17 +2,21 @@
 
 namespace syncserver {
 
+void applyServerConnectionSettings(synccore::Database& db) {
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=FULL");
+  // A merge reads and writes b-trees keyed by random UUIDs: keep 64 MiB of their pages in memory.
+  db.exec("PRAGMA cache_size=-65536");
+  // Checkpoints run on their own thread; this connection checkpoints only if the WAL passes ~80 MiB.
+  db.setWalAutoCheckpoint(20000);
+  db.exec("PRAGMA journal_size_limit=67108864");
+}
+
 ServerState::ServerState(const std::string& dbPath, const std::string& signingKeyPath,
                          const synccore::SurveyDefinition& definition)
     : m_definition(definition) {
   m_db = std::make_unique<synccore::Database>(dbPath);
-  m_db->exec("PRAGMA journal_mode=WAL");
-  m_db->exec("PRAGMA synchronous=FULL");
-  // A merge reads and writes b-trees keyed by random UUIDs: keep 64 MiB of their pages in memory.
-  m_db->exec("PRAGMA cache_size=-65536");
-  // Checkpoints run on their own thread; this connection checkpoints only if the WAL passes ~80 MiB.
-  m_db->setWalAutoCheckpoint(20000);
-  m_db->exec("PRAGMA journal_size_limit=67108864");
+  applyServerConnectionSettings(*m_db);
   m_key = std::make_unique<SigningKey>(
       SigningKey::loadOrCreate(signingKeyPath.empty() ? defaultKeyPath(dbPath) : signingKeyPath));
   synccore::Transaction tx(*m_db);

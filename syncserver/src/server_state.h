@@ -17,6 +17,9 @@
 
 namespace syncserver {
 
+/// The server connection's durability, cache and checkpoint settings (WAL, synchronous=FULL, 64 MiB cache).
+void applyServerConnectionSettings(synccore::Database& db);
+
 /// The opened server database: accounts, records, conflicts, reviews, audit log and the server's clock.
 /// One connection, used under `mutex` by whoever serves a request.
 class ServerState {
