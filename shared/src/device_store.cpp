@@ -575,7 +575,11 @@ DeviceStore::CheckpointBatch::CheckpointBatch(DeviceStore& store) : m_store(stor
   if (m_previous > 0) store.m_db->setWalAutoCheckpoint(std::max(m_previous, kPages));
 }
 
-DeviceStore::CheckpointBatch::~CheckpointBatch() {
+DeviceStore::CheckpointBatch::~CheckpointBatch() { finish(); }
+
+void DeviceStore::CheckpointBatch::finish() {
+  if (m_finished) return;
+  m_finished = true;
   std::lock_guard lock(m_store.m_mutex);
   try {
     m_store.m_db->setWalAutoCheckpoint(m_previous);

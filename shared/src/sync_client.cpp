@@ -236,6 +236,9 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
   }
   DeviceStore::CheckpointBatch checkpoints(m_store);
   if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
+  // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts.
+  if (progress) progress("store", summary.pulled, summary.pulled);
+  checkpoints.finish();
   return summary;
 }
 

@@ -140,10 +140,21 @@ TEST_CASE("a sync leaves its pulled pages in the database file, not only in the 
   store.setSetting("token", "test-token", true);
   HttpClient http(server.url());
   http.setBearerToken("test-token");
-  const SyncSummary summary = SyncClient(store, http).sync();
+  // The worker is told the tablet is saving before the copy into the file starts, not after it.
+  std::vector<std::string> phases;
+  int64_t householdsInFileWhenStoring = -1;
+  const SyncSummary summary = SyncClient(store, http).sync([&](const std::string& phase, size_t, size_t) {
+    if (phases.empty() || phases.back() != phase) phases.push_back(phase);
+    if (phase != "store") return;
+    std::filesystem::copy_file(dir.file("d.db"), dir.file("storing.db"));
+    householdsInFileWhenStoring = householdsIn(dir.file("storing.db"));
+  });
   INFO(summary.toJson().dump());
   REQUIRE(summary.ok);
   CHECK(summary.pulled == 15000);
+  CHECK(phases == std::vector<std::string>{"pull", "store"});
+  CHECK(householdsInFileWhenStoring >= 0);
+  CHECK(householdsInFileWhenStoring < 3000);
   CHECK(store.walAutoCheckpoint() == 1000);
   // Held back during the pull and copied once at its end: the file alone holds every household
   // (with SQLite's checkpoint every 1,000 pages, the newest pages would still be in the WAL only).

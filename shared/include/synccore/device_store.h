@@ -210,13 +210,18 @@ class DeviceStore {
    public:
     static constexpr int64_t kPages = 8000;  // about 32 MB of WAL (4 KB pages) before SQLite copies it back
     explicit CheckpointBatch(DeviceStore& store);
+    /// finish(), unless it ran already.
     ~CheckpointBatch();
     CheckpointBatch(const CheckpointBatch&) = delete;
     CheckpointBatch& operator=(const CheckpointBatch&) = delete;
+    /// Ends the batch now: SQLite's threshold again, and the WAL copied into the file. A failure to
+    /// copy loses nothing (the WAL keeps every commit and SQLite copies it later), so none is thrown.
+    void finish();
 
    private:
     DeviceStore& m_store;
     int64_t m_previous;
+    bool m_finished = false;
   };
 
  private:
