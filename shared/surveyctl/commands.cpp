@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -131,6 +132,22 @@ int login(Invocation& inv, const std::string& server, const std::string& user, c
   return kOk;
 }
 
+/// A sync's progress as lines on stderr (stdout keeps the summary): each phase when it starts, then
+/// at most one line a second, so a first pull of a whole county says it is still working.
+SyncProgress progressLines(std::ostream& err) {
+  return [&err, phase = std::string(), last = std::chrono::steady_clock::time_point()](
+             const std::string& now, size_t done, size_t total) mutable {
+    const auto at = std::chrono::steady_clock::now();
+    if (now == phase && at - last < std::chrono::seconds(1)) return;
+    phase = now;
+    last = at;
+    if (now == "push") err << "上传 / pushed " << done << "/" << total << "\n";
+    else if (now == "pull") err << "下载 / pulled " << done << "\n";
+    else if (now == "store") err << "正在保存到本机 / saving on this device\n";
+    err.flush();
+  };
+}
+
 int sync(Invocation& inv, const std::string& caFile) {
   DeviceStore& store = inv.store();
   const std::string server = store.setting("server_url");
@@ -140,7 +157,7 @@ int sync(Invocation& inv, const std::string& caFile) {
   }
   HttpClient http(server, httpOptions(store, caFile));
   SyncClient client(store, http);
-  auto summary = client.sync();
+  auto summary = client.sync(progressLines(inv.err));
   inv.out << summary.toJson().dump() << "\n";
   if (!summary.ok) inv.err << summary.messageZh << " / " << summary.messageEn << "\n";
   return summary.ok ? kOk : kFailure;
@@ -254,7 +271,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   loginCmd->add_option("--ca-file", caFile, "PEM certificate to trust for HTTPS");
   loginCmd->callback([&] { action = [&] { return login(inv, server, user, caFile); }; });
 
-  auto* syncCmd = app.add_subcommand("sync", "push the outbox, then pull the worker's grids (prints a JSON summary)");
+  auto* syncCmd = app.add_subcommand("sync", "push the outbox, then pull the worker's grids (prints a JSON summary; progress on stderr)");
   syncCmd->add_option("--ca-file", caFile, "PEM certificate to trust for HTTPS");
   syncCmd->callback([&] { action = [&] { return sync(inv, caFile); }; });
 

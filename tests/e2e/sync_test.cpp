@@ -131,6 +131,27 @@ TEST_CASE("three devices converge and the log holds exactly the expected conflic
   CHECK(tampered.out.find("FAILED") != std::string::npos);
 }
 
+TEST_CASE("surveyctl sync says what it is doing on stderr and keeps stdout for its summary", "[e2e][sync]") {
+  Community community;
+  Device a = community.device("a", "wang"), b = community.device("b", "li");
+  a.ok(householdArgs("G01", "马文明"));
+  const RunResult pushed = a.ctl({"sync"});
+  INFO(pushed.err);
+  REQUIRE(pushed.exitCode == 0);
+  CHECK(Json::parse(pushed.out)["pushed"].get<int>() > 0);
+  CHECK(pushed.err.find("上传 / pushed 0/") != std::string::npos);
+  CHECK(pushed.err.find("正在保存到本机 / saving on this device") != std::string::npos);
+  const RunResult pulled = b.ctl({"sync"});
+  INFO(pulled.err);
+  REQUIRE(pulled.exitCode == 0);
+  CHECK(Json::parse(pulled.out)["pulled"].get<int>() > 0);
+  CHECK(pulled.err.find("下载 / pulled ") != std::string::npos);
+  // Saving comes last, after the download.
+  const size_t saving = pulled.err.rfind("正在保存到本机"), download = pulled.err.rfind("下载 / pulled");
+  REQUIRE(saving != std::string::npos);
+  CHECK(saving > download);
+}
+
 TEST_CASE("a supervisor's decision reaches every device", "[e2e][sync]") {
   Community community;
   Device a = community.device("a", "wang"), b = community.device("b", "li");
