@@ -236,8 +236,9 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
   }
   DeviceStore::CheckpointBatch checkpoints(m_store);
   if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
-  // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts.
-  if (progress) progress("store", summary.pulled, summary.pulled);
+  // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts
+  // (not after a sync that stored nothing, such as one that found the server unreachable).
+  if (progress && summary.pushed + summary.pulled > 0) progress("store", summary.pulled, summary.pulled);
   checkpoints.finish();
   return summary;
 }

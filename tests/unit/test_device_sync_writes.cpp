@@ -143,12 +143,13 @@ TEST_CASE("a sync leaves its pulled pages in the database file, not only in the 
   // The worker is told the tablet is saving before the copy into the file starts, not after it.
   std::vector<std::string> phases;
   int64_t householdsInFileWhenStoring = -1;
-  const SyncSummary summary = SyncClient(store, http).sync([&](const std::string& phase, size_t, size_t) {
+  const SyncProgress record = [&](const std::string& phase, size_t, size_t) {
     if (phases.empty() || phases.back() != phase) phases.push_back(phase);
     if (phase != "store") return;
-    std::filesystem::copy_file(dir.file("d.db"), dir.file("storing.db"));
+    std::filesystem::copy_file(dir.file("d.db"), dir.file("storing.db"), std::filesystem::copy_options::overwrite_existing);
     householdsInFileWhenStoring = householdsIn(dir.file("storing.db"));
-  });
+  };
+  const SyncSummary summary = SyncClient(store, http).sync(record);
   INFO(summary.toJson().dump());
   REQUIRE(summary.ok);
   CHECK(summary.pulled == 15000);
@@ -160,6 +161,12 @@ TEST_CASE("a sync leaves its pulled pages in the database file, not only in the 
   // (with SQLite's checkpoint every 1,000 pages, the newest pages would still be in the WAL only).
   std::filesystem::copy_file(dir.file("d.db"), dir.file("copy.db"));
   CHECK(householdsIn(dir.file("copy.db")) == 3000);
+  // A sync that finds nothing new stores nothing, and says so by not announcing it.
+  phases.clear();
+  const SyncSummary again = SyncClient(store, http).sync(record);
+  REQUIRE(again.ok);
+  CHECK(again.pulled == 0);
+  CHECK(phases == std::vector<std::string>{"pull"});
 }
 
 TEST_CASE("a record's changes stored in one UPDATE end as they would one page at a time", "[store][pull]") {
