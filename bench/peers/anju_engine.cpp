@@ -598,9 +598,9 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
   std::string seedVersion;
   {
     syncserver::ServerState state((tpl / "server.db").string());
-    auto st = state.db().prepare("SELECT version FROM fields LIMIT 1");
+    auto st = state.db().prepare("SELECT stamp, stamp_device FROM fields LIMIT 1");
     check(st.step(), "seeded fields");
-    seedVersion = st.text(0);
+    seedVersion = state.records().versions().text({st.int64(0), st.int64(1)});
   }
   std::vector<Json> bodies[2];
   std::vector<SentChangeset> sent;  // both sides, in the order they are pushed (for the storage floor)

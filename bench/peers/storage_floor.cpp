@@ -17,18 +17,20 @@ namespace {
 using RecordIds = std::map<std::string, int64_t>;
 
 /// The reads a merge makes before writing a change (their results are not used: the floor always writes).
-void mergeReads(synccore::Database& db, const synccore::Change& c, RecordIds& ids) {
+void mergeReads(synccore::Database& db, syncserver::VersionCodec& versions, const synccore::Change& c,
+                RecordIds& ids) {
   auto seen = db.cached("SELECT outcome FROM applied_changes WHERE change_id=?");
   seen.bind(1, c.changeId).step();
-  auto logged = db.cached("SELECT min(seq) FROM change_log WHERE version=? AND change_id=?");
-  logged.bind(1, c.hlc).bind(2, c.changeId).step();
+  const auto version = versions.find(c.hlc);
+  auto logged = db.cached("SELECT min(seq) FROM change_log WHERE stamp=? AND stamp_device=? AND change_id=?");
+  logged.bind(1, version ? version->stamp : 0).bind(2, version ? version->device : 0).bind(3, c.changeId).step();
   if (!ids.count(c.record)) {
     auto record = db.cached(
         "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, r.id FROM records r"
         " JOIN records h ON h.uuid = r.household_uuid WHERE r.uuid=?");
     if (record.bind(1, c.record).step()) ids[c.record] = record.int64(5);
   }
-  auto field = db.cached("SELECT value, version FROM fields WHERE record_id=? AND field=?");
+  auto field = db.cached("SELECT value, stamp, stamp_device FROM fields WHERE record_id=? AND field=?");
   field.bind(1, ids.count(c.record) ? ids[c.record] : 0).bind(2, c.field).step();
 }
 
@@ -47,20 +49,22 @@ int64_t recordId(synccore::Database& db, const synccore::Change& c, RecordIds& i
 }
 
 /// Returns the change's change log seq.
-int64_t writeChange(synccore::Database& db, const synccore::Changeset& cs, const synccore::Change& c,
-                    const std::string& author, RecordIds& ids) {
+int64_t writeChange(synccore::Database& db, syncserver::VersionCodec& versions, const synccore::Changeset& cs,
+                    const synccore::Change& c, const std::string& author, RecordIds& ids) {
   const int64_t id = recordId(db, c, ids);
   if (c.field == synccore::kDeletedField)
     db.cached("UPDATE records SET deleted=1 WHERE id=?").bind(1, id).run();
   const std::string value = c.value.dump();
-  db.cached("INSERT INTO change_log(change_id, record_uuid, field, value, version, author, device, received_ms)"
-            " VALUES(?,?,?,?,?,?,?,?)")
-      .bind(1, c.changeId).bind(2, c.record).bind(3, c.field).bind(4, value).bind(5, c.hlc).bind(6, author)
-      .bind(7, cs.device).bind(8, synccore::HybridClock::systemWallMs()).run();
+  const auto version = versions.store(c.hlc);
+  db.cached("INSERT INTO change_log(change_id, record_id, field, value, stamp, stamp_device, author, device, received_ms)"
+            " VALUES(?,?,?,?,?,?,?,?,?)")
+      .bind(1, c.changeId).bind(2, id).bind(3, c.field).bind(4, value).bind(5, version.stamp).bind(6, version.device)
+      .bind(7, author).bind(8, versions.deviceId(cs.device)).bind(9, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = db.lastInsertRowId();
-  db.cached("INSERT INTO fields(record_id, field, value, version, seq) VALUES(?,?,?,?,?)"
-            " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, version=excluded.version, seq=excluded.seq")
-      .bind(1, id).bind(2, c.field).bind(3, value).bind(4, c.hlc).bind(5, seq).run();
+  db.cached("INSERT INTO fields(record_id, field, value, stamp, stamp_device, seq) VALUES(?,?,?,?,?,?)"
+            " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, stamp=excluded.stamp,"
+            " stamp_device=excluded.stamp_device, seq=excluded.seq")
+      .bind(1, id).bind(2, c.field).bind(3, value).bind(4, version.stamp).bind(5, version.device).bind(6, seq).run();
   return seq;
 }
 
@@ -77,8 +81,8 @@ double writeStorageFloor(syncserver::ServerState& state, const std::vector<SentC
     const int64_t startSeq = state.records().lastSeq();
     int64_t lastSeq = 0;
     for (const auto& c : cs.changes) {
-      if (withReads) mergeReads(db, c, ids);
-      lastSeq = writeChange(db, cs, c, user, ids);
+      if (withReads) mergeReads(db, state.records().versions(), c, ids);
+      lastSeq = writeChange(db, state.records().versions(), cs, c, user, ids);
     }
     db.cached("INSERT INTO changesets(id, user_name, digest, start_seq, last_seq, received_ms) VALUES(?,?,?,?,?,?)")
         .bind(1, cs.id).bind(2, user).bind(3, cs.digest()).bind(4, startSeq).bind(5, lastSeq)

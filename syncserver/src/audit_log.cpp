@@ -307,7 +307,7 @@ AuditEntry AuditLog::append(const std::string& kind, const std::string& actor, c
   e.seq = 1;
   e.prevHash = kGenesisHash;
   {
-    auto last = m_db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    auto last = m_db.cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     if (last.step()) {
       e.seq = last.int64(0) + 1;
       e.prevHash = last.text(1);
@@ -324,8 +324,7 @@ AuditEntry AuditLog::append(const std::string& kind, const std::string& actor, c
   e.hash = auditEntryHash(e.seq, e.entryId, kind, conflictId, recordUuid, actor, e.recordedAt,
                           bodyText, e.prevHash);
 
-  auto insert = m_db.prepare(std::string("INSERT INTO audit_log(") + kEntryColumns +
-                             ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+  auto insert = m_db.cached(std::string("INSERT INTO audit_log(") + kEntryColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)");
   insert.bind(1, e.seq).bind(2, e.entryId).bind(3, kind);
   bindOptional(insert, 4, conflictId);
   bindOptional(insert, 5, recordUuid);
@@ -336,18 +335,41 @@ AuditEntry AuditLog::append(const std::string& kind, const std::string& actor, c
       .bind(10, e.hash)
       .run();
 
-  m_db.prepare(
-          "INSERT INTO audit_head(id, seq, hash, signature, signed_at) VALUES(1,?,?,?,?)"
-          " ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, hash=excluded.hash, "
-          "signature=excluded.signature,"
-          " signed_at=excluded.signed_at")
-      .bind(1, e.seq)
-      .bind(2, e.hash)
-      .bind(3, m_key.sign(auditHeadMessage(e.seq, e.hash)))
-      .bind(4, e.recordedAt)
-      .run();
+  if (m_batchOpen)
+    m_pendingHead = UnsignedHead{e.seq, e.hash, e.recordedAt};
+  else
+    signHead({e.seq, e.hash, e.recordedAt});
   savepoint.release();
   return e;
+}
+
+void AuditLog::signHead(const UnsignedHead& head) {
+  m_db.cached(
+          "INSERT INTO audit_head(id, seq, hash, signature, signed_at) VALUES(1,?,?,?,?)"
+          " ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, hash=excluded.hash, signature=excluded.signature,"
+          " signed_at=excluded.signed_at")
+      .bind(1, head.seq)
+      .bind(2, head.hash)
+      .bind(3, m_key.sign(auditHeadMessage(head.seq, head.hash)))
+      .bind(4, head.recordedAt)
+      .run();
+}
+
+AuditLog::SigningBatch::SigningBatch(AuditLog& log) : m_log(log) {
+  if (m_log.m_batchOpen) throw std::logic_error("AuditLog::SigningBatch: a batch is already open");
+  m_log.m_batchOpen = true;
+  m_log.m_pendingHead.reset();
+}
+
+AuditLog::SigningBatch::~SigningBatch() {
+  m_log.m_batchOpen = false;
+  m_log.m_pendingHead.reset();
+}
+
+void AuditLog::SigningBatch::finish() {
+  m_log.m_batchOpen = false;
+  if (m_log.m_pendingHead) m_log.signHead(*m_log.m_pendingHead);
+  m_log.m_pendingHead.reset();
 }
 
 std::optional<AuditHead> AuditLog::head() const {

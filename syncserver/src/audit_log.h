@@ -68,7 +68,23 @@ class AuditLog {
   /// Creates the tables if missing. Both references must outlive the log.
   AuditLog(synccore::Database& db, const SigningKey& key);
 
-  /// Appends one entry and re-signs audit_head. Call inside the caller's open transaction so the
+  /// Holds back re-signing the head while it lives: appends then chain entries as usual and finish()
+  /// signs the head once, for the last of them (a changeset logging hundreds of conflicts signs once).
+  /// Call finish() before the caller's transaction commits; a batch ended without it (an exception on
+  /// the way to a rollback) writes no head.
+  class SigningBatch {
+   public:
+    explicit SigningBatch(AuditLog& log);
+    ~SigningBatch();
+    SigningBatch(const SigningBatch&) = delete;
+    SigningBatch& operator=(const SigningBatch&) = delete;
+    void finish();
+
+   private:
+    AuditLog& m_log;
+  };
+
+  /// Appends one entry and re-signs audit_head (inside a SigningBatch: when it finishes). Call inside the caller's open transaction so the
   /// entry commits (or rolls back) atomically with the change it records; it does not begin or
   /// commit one itself (it uses a savepoint, so a failed append leaves nothing behind).
   /// Throws synccore::SqliteError, or nlohmann::json::type_error for a body with invalid UTF-8.
@@ -88,8 +104,17 @@ class AuditLog {
   void exportJson(std::ostream& out, const AuditFilter& filter = {}) const;
 
  private:
+  /// The head an append leaves: signed now, or kept for the open SigningBatch.
+  struct UnsignedHead {
+    int64_t seq = 0;
+    std::string hash, recordedAt;
+  };
+  void signHead(const UnsignedHead& head);
+
   synccore::Database& m_db;
   const SigningKey& m_key;
+  bool m_batchOpen = false;
+  std::optional<UnsignedHead> m_pendingHead;  // the open batch's last append
 };
 
 /// The hash chained into each entry: lowercase hex SHA-256 of the canonical JSON array

@@ -3,6 +3,8 @@
 #include "synccore/changeset.h"
 #include "synccore/sqlite.h"
 
+#include "stored_version.h"
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -36,7 +38,7 @@ struct FieldSide {
   Json toJson() const;
 };
 
-/// Tables records, fields, change_log and person_ids; all calls run inside the caller's transaction.
+/// Tables records, fields, change_log, devices and person_ids; all calls run inside the caller's transaction.
 class RecordStore {
  public:
   explicit RecordStore(synccore::Database& db);
@@ -63,6 +65,9 @@ class RecordStore {
                                                    const std::vector<std::string>& grids,
                                                    const std::string& exceptDevice = {}) const;
   int64_t lastSeq() const;
+  /// The seq of the first change log row of a change with this version and change id (a change applied
+  /// as sent is known by it).
+  std::optional<int64_t> firstLogSeq(const std::string& version, const std::string& changeId) const;
   /// The value a field had at one version (from the change log), if that write is known.
   std::optional<Value> valueAtVersion(const std::string& uuid, const std::string& field,
                                       const std::string& version) const;
@@ -74,16 +79,25 @@ class RecordStore {
   /// again (same change id, value and version; a new seq), so devices of the grid it moved into,
   /// whose pull cursors are past the original changes, receive the whole file.
   void reannounce(const std::string& household);
+  /// How versions are stored (for tools writing rows of this layout, such as the peer bench's floor).
+  VersionCodec& versions() { return m_versions; }
   /// Live fields of every record, for comparing devices with the server (tests, tools).
   Json snapshot(bool allGrids, const std::vector<std::string>& grids) const;
 
  private:
   /// Rebuilds the tables of an older layout (records without ids, fields keyed by record uuid).
   void upgradeLayout();
+  void upgradeFields(bool byUuid);
+  void upgradeChangeLog();
+  /// Throws, leaving the file as it was, when a version text of an old table cannot be stored as integers.
+  void requireStorableVersions(const std::string& table);
+  /// A field and its writer from a row of kFieldSideColumns starting at column `first`.
+  FieldSide fieldSide(const synccore::Statement& st, int first) const;
   /// The record's id: its own, or looked up by uuid for a RecordInfo made before it was stored (0: none).
   int64_t idOf(const RecordInfo& record) const;
 
   synccore::Database& m_db;
+  VersionCodec m_versions;
   std::function<void(const std::string&)> m_moved;
 };
 

@@ -277,6 +277,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   }
   std::vector<std::optional<Json>> results;  // empty: applied as sent
   results.reserve(cs.changes.size());
+  AuditLog::SigningBatch signing(m_state.audit());  // the conflicts' entries get one signed head
   const int64_t startSeq = m_state.records().lastSeq();  // this changeset's log rows come after it
   for (size_t i = 0; i < cs.changes.size(); ++i) {
     const Change& c = cs.changes[i];
@@ -291,6 +292,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   m_state.db()
       .cached("INSERT INTO changesets(id, user_name, digest, start_seq, last_seq, received_ms) VALUES(?,?,?,?,?,?)")
       .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, startSeq).bind(5, lastSeq).bind(6, nowMs()).run();
+  signing.finish();
   tx.commit();
   if (columns) return Reply{200, synccore::compactPushAnswer(cs.id, lastSeq, results)};
   Json list = Json::array();
@@ -305,10 +307,9 @@ std::optional<SyncService::FirstSeen> SyncService::firstSeen(const Change& c) {
   if (answered.step()) return FirstSeen{answered.text(0), answered.optionalText(1), 0};
   // Applied as sent: found by its version (indexed) and change id. The first row is the write itself;
   // later ones are copies made when its household moved to another grid.
-  auto logged = m_state.db().cached("SELECT min(seq) FROM change_log WHERE version=? AND change_id=?");
-  logged.bind(1, c.hlc).bind(2, c.changeId);
-  if (!logged.step() || logged.isNull(0)) return std::nullopt;
-  return FirstSeen{"", std::nullopt, logged.int64(0)};
+  auto logged = m_state.records().firstLogSeq(c.hlc, c.changeId);
+  if (!logged) return std::nullopt;
+  return FirstSeen{"", std::nullopt, *logged};
 }
 
 Json SyncService::firstAnswer(const synccore::Changeset& cs, std::optional<int64_t> startSeq, int64_t lastSeq) {

@@ -69,8 +69,9 @@ TEST_CASE("a changeset in columns is merged like the same changeset in format 1"
   SECTION("the server derived the same change ids and holds the values") {
     synccore::Database raw(community.dbPath(), synccore::Database::Mode::ReadOnly);
     for (const auto& c : cs.changes) {
-      auto st = raw.prepare("SELECT f.value, f.version FROM change_log c, records r, fields f"
-                            " WHERE c.change_id=? AND r.uuid=? AND f.record_id=r.id AND f.field=? AND f.seq=c.seq");
+      auto st = raw.prepare("SELECT f.value, printf('%018d-%05d-', f.stamp / 100000, f.stamp % 100000) || d.name"
+                            " FROM change_log c, records r, fields f, devices d WHERE c.change_id=? AND r.uuid=?"
+                            " AND f.record_id=r.id AND f.field=? AND f.seq=c.seq AND d.id=f.stamp_device");
       st.bind(1, c.changeId).bind(2, record).bind(3, c.field);
       REQUIRE(st.step());
       CHECK(Json::parse(st.text(0)) == c.value);

@@ -344,6 +344,38 @@ TEST_CASE("an audit entry commits or rolls back with the caller's transaction", 
   }
 }
 
+TEST_CASE("a signing batch signs the head once, for its last entry", "[audit]") {
+  LogFixture f(2);
+  const auto headBefore = f.log.head();
+  SECTION("finished before the commit: the head covers the batch's last entry") {
+    Transaction tx(f.db);
+    AuditLog::SigningBatch batch(f.log);
+    for (int i = 0; i < 3; ++i) f.log.append("conflict", "system", Json{{"n", i}});
+    CHECK(f.log.head()->seq == 2);  // not re-signed per entry
+    batch.finish();
+    tx.commit();
+    const auto head = f.log.head();
+    CHECK(head->seq == 5);
+    CHECK(head->hash == f.hashOf(5));
+    CHECK(f.log.verify().ok);
+  }
+  SECTION("ended without finish on the way to a rollback: nothing of it stays") {
+    {
+      Transaction tx(f.db);
+      AuditLog::SigningBatch batch(f.log);
+      f.log.append("conflict", "system", Json{{"n", 1}});
+    }
+    CHECK(f.log.head()->hash == headBefore->hash);
+    CHECK(f.log.entries().size() == 2);
+    // The next append outside a batch signs again.
+    Transaction tx(f.db);
+    f.log.append("conflict", "system", Json{{"n", 2}});
+    tx.commit();
+    CHECK(f.log.head()->seq == 3);
+    CHECK(f.log.verify().ok);
+  }
+}
+
 TEST_CASE("the log continues after reopening with the reloaded key", "[audit]") {
   TempDir dir;
   const auto dbPath = dir.file("server.db");
