@@ -17,13 +17,11 @@ namespace {
 using RecordIds = std::map<std::string, int64_t>;
 
 /// The reads a merge makes before writing a change (their results are not used: the floor always writes).
-void mergeReads(synccore::Database& db, syncserver::VersionCodec& versions, const synccore::Change& c,
+void mergeReads(synccore::Database& db, const syncserver::RecordStore& records, const synccore::Change& c,
                 RecordIds& ids) {
   auto seen = db.cached("SELECT outcome FROM applied_changes WHERE change_id=?");
   seen.bind(1, c.changeId).step();
-  const auto version = versions.find(c.hlc);
-  auto logged = db.cached("SELECT min(seq) FROM change_log WHERE stamp=? AND stamp_device=? AND change_id=?");
-  logged.bind(1, version ? version->stamp : 0).bind(2, version ? version->device : 0).bind(3, c.changeId).step();
+  records.firstLogSeq(c.hlc, c.changeId);
   if (!ids.count(c.record)) {
     auto record = db.cached(
         "SELECT r.type, r.parent_uuid, r.household_uuid, h.grid, r.deleted, r.id FROM records r"
@@ -81,7 +79,7 @@ double writeStorageFloor(syncserver::ServerState& state, const std::vector<SentC
     const int64_t startSeq = state.records().lastSeq();
     int64_t lastSeq = 0;
     for (const auto& c : cs.changes) {
-      if (withReads) mergeReads(db, state.records().versions(), c, ids);
+      if (withReads) mergeReads(db, state.records(), c, ids);
       lastSeq = writeChange(db, state.records().versions(), cs, c, user, ids);
     }
     db.cached("INSERT INTO changesets(id, user_name, digest, start_seq, last_seq, received_ms) VALUES(?,?,?,?,?,?)")

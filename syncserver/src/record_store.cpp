@@ -37,11 +37,6 @@ const std::string kFieldSideColumns =
 const std::string kFieldsWithWriter =
     " FROM records r CROSS JOIN fields f ON f.record_id = r.id LEFT JOIN change_log c ON c.seq = f.seq";
 
-int64_t count(Database& db, const std::string& table) {
-  auto st = db.prepare("SELECT count(*) FROM " + table);
-  st.step();
-  return st.int64(0);
-}
 }  // namespace
 
 Json FieldSide::toJson() const {
@@ -101,7 +96,7 @@ void RecordStore::requireStorableVersions(const std::string& table) {
 }
 
 void RecordStore::upgradeFields(bool byUuid) {
-  const int64_t before = count(m_db, "fields");
+  const int64_t before = m_db.queryInteger("SELECT count(*) FROM fields");
   const std::string withRecord =
       std::string(" FROM fields f JOIN records r ON ") + (byUuid ? "r.uuid = f.record_uuid" : "r.id = f.record_id");
   if (m_db.queryInteger("SELECT count(*)" + withRecord) != before)
@@ -118,7 +113,7 @@ void RecordStore::upgradeFields(bool byUuid) {
 }
 
 void RecordStore::upgradeChangeLog() {
-  const int64_t before = count(m_db, "change_log");
+  const int64_t before = m_db.queryInteger("SELECT count(*) FROM change_log");
   requireStorableVersions("change_log");
   m_db.exec(
       "INSERT OR IGNORE INTO devices(name) SELECT substr(version, 26) FROM change_log UNION SELECT device FROM change_log;"
@@ -127,7 +122,7 @@ void RecordStore::upgradeChangeLog() {
       " received_ms) SELECT c.seq, c.change_id, r.id, c.field, c.value, " + VersionCodec::stampSql("c.version") +
       ", v.id, c.author, d.id, c.received_ms FROM change_log c JOIN records r ON r.uuid = c.record_uuid"
       " JOIN devices v ON v.name = substr(c.version, 26) JOIN devices d ON d.name = c.device ORDER BY c.seq;");
-  if (count(m_db, "change_log_compact") != before)
+  if (m_db.queryInteger("SELECT count(*) FROM change_log_compact") != before)
     throw std::runtime_error(
         "some change log rows belong to no record; the database was left unchanged / 部分变更日志找不到所属记录,数据库未作改动");
   // Its indexes by version (and, in older files, by record) go with the old table.

@@ -13,9 +13,12 @@ namespace {
 constexpr int64_t kCounterSpan = 100000;
 constexpr int64_t kMaxWallMs = std::numeric_limits<int64_t>::max() / kCounterSpan - 1;
 
+bool storable(const synccore::Hlc& hlc) {
+  return hlc.wallMs >= 0 && hlc.wallMs <= kMaxWallMs && hlc.counter < kCounterSpan;
+}
+
 int64_t stampOf(const synccore::Hlc& hlc) {
-  if (hlc.wallMs < 0 || hlc.wallMs > kMaxWallMs || hlc.counter >= kCounterSpan)
-    throw std::invalid_argument("version out of the storable range");
+  if (!storable(hlc)) throw std::invalid_argument("version out of the storable range");
   return hlc.wallMs * kCounterSpan + hlc.counter;
 }
 
@@ -33,6 +36,11 @@ VersionCodec::VersionCodec(synccore::Database& db) : m_db(db) {
 
 VersionCodec::~VersionCodec() { sqlite3_rollback_hook(m_db.handle(), nullptr, nullptr); }
 
+const std::string& VersionCodec::remember(const std::string& name, int64_t id) const {
+  m_ids.emplace(name, id);
+  return m_names.emplace(id, name).first->second;
+}
+
 void VersionCodec::forgetIds() {
   m_ids.clear();
   m_names.clear();
@@ -45,7 +53,7 @@ StoredVersion VersionCodec::store(const std::string& version) {
 
 std::optional<StoredVersion> VersionCodec::find(const std::string& version) const {
   auto hlc = synccore::Hlc::parse(version);
-  if (!hlc || hlc->wallMs < 0 || hlc->wallMs > kMaxWallMs || hlc->counter >= kCounterSpan) return std::nullopt;
+  if (!hlc || !storable(*hlc)) return std::nullopt;
   auto device = knownDeviceId(hlc->device);
   if (!device) return std::nullopt;
   return StoredVersion{stampOf(*hlc), *device};
@@ -55,8 +63,7 @@ int64_t VersionCodec::deviceId(const std::string& name) {
   if (auto known = knownDeviceId(name)) return *known;
   m_db.cached("INSERT INTO devices(name) VALUES(?)").bind(1, name).run();
   const int64_t id = m_db.lastInsertRowId();
-  m_ids.emplace(name, id);
-  m_names.emplace(id, name);
+  remember(name, id);
   return id;
 }
 
@@ -66,8 +73,7 @@ std::optional<int64_t> VersionCodec::knownDeviceId(const std::string& name) cons
   auto st = m_db.cached("SELECT id FROM devices WHERE name=?");
   if (!st.bind(1, name).step()) return std::nullopt;
   const int64_t id = st.int64(0);
-  m_ids.emplace(name, id);
-  m_names.emplace(id, name);
+  remember(name, id);
   return id;
 }
 
@@ -76,9 +82,7 @@ const std::string& VersionCodec::deviceName(int64_t id) const {
   if (cached != m_names.end()) return cached->second;
   auto st = m_db.cached("SELECT name FROM devices WHERE id=?");
   if (!st.bind(1, id).step()) throw std::runtime_error("device id " + std::to_string(id) + " is not in table devices");
-  const std::string name = st.text(0);
-  m_ids.emplace(name, id);
-  return m_names.emplace(id, name).first->second;
+  return remember(st.text(0), id);
 }
 
 std::string VersionCodec::text(const StoredVersion& version) const {

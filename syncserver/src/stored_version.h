@@ -43,6 +43,8 @@ class VersionCodec {
   static std::string storableSql(const std::string& column);
 
  private:
+  /// Caches a device's id both ways; returns the cached name.
+  const std::string& remember(const std::string& name, int64_t id) const;
   void forgetIds();
 
   synccore::Database& m_db;
