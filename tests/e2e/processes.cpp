@@ -20,12 +20,13 @@ namespace e2e {
 
 namespace {
 
-std::string tempPath(const char* tag) {
+/// Reserves a unique name under /tmp (an empty file the caller deletes with the files named after it).
+std::string tempPath() {
   char path[] = "/tmp/anju-e2e-XXXXXX";
   int fd = mkstemp(path);
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   close(fd);
-  return std::string(path) + tag;
+  return path;
 }
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& in, const std::string& out, const std::string& err) {
@@ -56,7 +57,7 @@ namespace {
 /// Runs the command; if `killAfter` is given and it is still running then, kills it with SIGKILL.
 KilledRun runUntil(const std::vector<std::string>& argv, const std::string& input,
                    std::optional<std::chrono::milliseconds> killAfter) {
-  const std::string base = tempPath("");
+  const std::string base = tempPath();
   const std::string in = base + ".in", out = base + ".out", err = base + ".err";
   std::ofstream(in, std::ios::binary) << input;
   pid_t pid = spawn(argv, in, out, err);
@@ -92,12 +93,11 @@ KilledRun runKilledAfter(const std::vector<std::string>& argv, std::chrono::mill
 }
 
 ServerProcess::ServerProcess(std::string binary, std::string db, std::vector<std::string> extraArgs)
-    : m_binary(std::move(binary)), m_db(std::move(db)), m_extraArgs(std::move(extraArgs)), m_logPath(tempPath(".log")) {}
+    : m_binary(std::move(binary)), m_db(std::move(db)), m_extraArgs(std::move(extraArgs)), m_basePath(tempPath()), m_logPath(m_basePath + ".log") {}
 
 ServerProcess::~ServerProcess() {
   if (m_pid > 0) kill(SIGKILL);
-  unlink(m_logPath.c_str());
-  unlink((m_logPath + ".err").c_str());
+  for (const auto& p : {m_basePath, m_logPath, m_logPath + ".err"}) unlink(p.c_str());
 }
 
 void ServerProcess::start(int port) {

@@ -45,6 +45,7 @@ class ServerProcess {
   std::vector<std::string> m_extraArgs;
   int m_pid = -1;
   int m_port = 0;
+  std::string m_basePath;
   std::string m_logPath;
 };
 
