@@ -1,5 +1,6 @@
 #include "synccore/changeset.h"
 
+#include "synccore/crypto_algorithms.h"
 #include "synccore/field_cipher.h"
 #include "synccore/hlc.h"
 #include "synccore/random_id.h"
@@ -29,7 +30,7 @@ std::string hlcAt(const Json& v, const std::string& path) {
 class Sha256 {
  public:
   Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr) != 1)
+    if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), sha256Algorithm(), nullptr) != 1)
       throw std::runtime_error("SHA-256 unavailable");
   }
   void part(std::string_view text) {

@@ -1,5 +1,6 @@
 #include "synccore/field_cipher.h"
 
+#include "synccore/crypto_algorithms.h"
 #include "synccore/random_id.h"
 
 #include <fcntl.h>
@@ -49,7 +50,7 @@ std::string toHex(const unsigned char* data, size_t size) {
 std::vector<unsigned char> hmacSha256(const std::vector<unsigned char>& key, std::string_view message) {
   std::vector<unsigned char> out(EVP_MAX_MD_SIZE);
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+  HMAC(sha256Algorithm(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(), &len);
   out.resize(len);
   return out;
@@ -91,7 +92,7 @@ std::vector<unsigned char> FieldCipher::seal(std::string_view plaintext, std::st
   out[0] = kSealVersion;
   std::copy(nonce.begin(), nonce.end(), out.begin() + 1);
   int len = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, m_encryptionKey.data(), nonce.data()) == 1 &&
+  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), aes256GcmAlgorithm(), nullptr, m_encryptionKey.data(), nonce.data()) == 1 &&
             EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(context.data()),
                               static_cast<int>(context.size())) == 1 &&
             EVP_EncryptUpdate(ctx.get(), out.data() + 1 + kNonceSize, &len,
@@ -112,7 +113,7 @@ std::string FieldCipher::open(const std::vector<unsigned char>& sealed, std::str
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
   std::vector<unsigned char> tag(sealed.end() - kTagSize, sealed.end());
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, m_encryptionKey.data(), sealed.data() + 1) == 1 &&
+  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), aes256GcmAlgorithm(), nullptr, m_encryptionKey.data(), sealed.data() + 1) == 1 &&
             EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(context.data()),
                               static_cast<int>(context.size())) == 1 &&
             EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &len,

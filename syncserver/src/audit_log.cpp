@@ -2,6 +2,7 @@
 
 #include "csv.h"
 
+#include "synccore/crypto_algorithms.h"
 #include "synccore/field_cipher.h"
 #include "synccore/random_id.h"
 
@@ -53,7 +54,7 @@ class Savepoint {
 std::string sha256Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+  if (EVP_Digest(text.data(), text.size(), digest, &size, synccore::sha256Algorithm(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");
   return synccore::toHex(digest, size);
 }

@@ -1,5 +1,6 @@
 #include "signing_key.h"
 
+#include "synccore/crypto_algorithms.h"
 #include "synccore/field_cipher.h"
 #include "synccore/random_id.h"
 
@@ -190,7 +191,7 @@ std::string SigningKey::fingerprint() const {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digestSize = 0;
   if (EVP_PKEY_get_raw_public_key(m_key.get(), raw, &rawSize) != 1 ||
-      EVP_Digest(raw, rawSize, digest, &digestSize, EVP_sha256(), nullptr) != 1)
+      EVP_Digest(raw, rawSize, digest, &digestSize, synccore::sha256Algorithm(), nullptr) != 1)
     throw std::runtime_error("cannot compute the audit key fingerprint: " + openSslError());
   return synccore::toHex(digest, digestSize);
 }
