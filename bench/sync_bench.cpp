@@ -320,9 +320,9 @@ PushStats pushAll(Device& d) {
       if (!result.ok())
         fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 300));
       const auto ta = Clock::now();
-      const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
-      for (const Json& r : results)
-        if (r.value("outcome", "") == "applied") ++s.applied;
+      const auto results = synccore::pushResultsByChange(changeset, result.json);  // null: applied as sent
+      for (const Json* r : results)
+        if (!r || r->value("outcome", "") == "applied") ++s.applied;
       const size_t acknowledged = d.store.acknowledgePush(batch, results);
       s.ackMs += msSince(ta);
       check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");

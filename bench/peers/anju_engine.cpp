@@ -167,7 +167,7 @@ struct PushStats {
 };
 
 /// Pushes a device's whole outbox as SyncClient does (nextPushBatch -> POST in format 2 ->
-/// acknowledgePush of the expanded answer).
+/// acknowledgePush of the results by position).
 PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
   PushStats s;
   const uint64_t sent0 = http.bytesSent(), recv0 = http.bytesReceived();
@@ -185,8 +185,8 @@ PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
       s.postMs += msSince(tp);
       ++s.requests;
       if (!result.ok()) fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 400));
-      const Json results = synccore::expandPushAnswer(changeset, result.json)["results"];
-      for (const Json& r : results) ++s.outcomes[r.value("outcome", "?")];
+      const auto results = synccore::pushResultsByChange(changeset, result.json);  // null: applied as sent
+      for (const Json* r : results) ++s.outcomes[r ? r->value("outcome", "?") : "applied"];
       const size_t acknowledged = store.acknowledgePush(batch, results);
       check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
       s.changes += acknowledged;

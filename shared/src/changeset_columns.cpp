@@ -334,7 +334,7 @@ Json compactPushAnswer(const std::string& changesetId, int64_t lastSeq, const st
               {"results", std::move(listed)}};
 }
 
-Json expandPushAnswer(const Changeset& cs, const Json& compact) {
+std::vector<const Json*> pushResultsByChange(const Changeset& cs, const Json& compact) {
   if (!compact.is_object() || compact.value("format", 0) != kColumnarFormat || !compact.contains("results") ||
       !compact["results"].is_array())
     throw WireError("the push answer is not in format 2");
@@ -342,15 +342,27 @@ Json expandPushAnswer(const Changeset& cs, const Json& compact) {
   if (!compact.contains("changes") || !compact["changes"].is_number_unsigned() ||
       compact["changes"].get<size_t>() != cs.changes.size())
     throw WireError("the push answer counts another number of changes");
-  Json results = Json::array();
-  for (const Change& c : cs.changes) results.push_back(plainPushResult(c));
+  std::vector<const Json*> byChange(cs.changes.size(), nullptr);
   for (const Json& r : compact["results"]) {
     if (!r.is_object() || !r.contains("index") || !r["index"].is_number_unsigned() ||
         r["index"].get<size_t>() >= cs.changes.size())
       throw WireError("a push answer result has no index into the changeset");
-    Json full = r;
+    byChange[r["index"].get<size_t>()] = &r;
+  }
+  return byChange;
+}
+
+Json expandPushAnswer(const Changeset& cs, const Json& compact) {
+  const std::vector<const Json*> byChange = pushResultsByChange(cs, compact);
+  Json results = Json::array();
+  for (size_t i = 0; i < byChange.size(); ++i) {
+    if (!byChange[i]) {
+      results.push_back(plainPushResult(cs.changes[i]));
+      continue;
+    }
+    Json full = *byChange[i];
     full.erase("index");
-    results[r["index"].get<size_t>()] = std::move(full);
+    results.push_back(std::move(full));
   }
   return Json{{"id", compact["id"]}, {"last_seq", compact.value("last_seq", Json())}, {"results", std::move(results)}};
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
@@ -764,6 +765,43 @@ void DeviceStore::settleToServer(const RecordTypeDef& def, const OutboxEntry& e,
 }
 
 size_t DeviceStore::acknowledgePush(const PushBatch& batch, const Json& results) {
+  // Results name their change: each finds its entry in the batch; an entry none names stays.
+  std::unordered_map<std::string_view, size_t> position;
+  for (size_t i = 0; i < batch.entries.size(); ++i) position.emplace(batch.entries[i].changeId, i);
+  static const Json unanswered = Json::object();
+  std::vector<const Json*> byEntry(batch.entries.size(), &unanswered);
+  for (const Json& r : results) {
+    const std::string* changeId = textMember(r, "change_id");
+    const auto found = changeId ? position.find(*changeId) : position.end();
+    if (found != position.end()) byEntry[found->second] = &r;
+  }
+  return acknowledgePush(batch, byEntry);
+}
+
+bool DeviceStore::acknowledgeEntry(const OutboxEntry& e, const Json* r) {
+  const std::string* outcome = r ? textMember(*r, "outcome") : nullptr;
+  if (r && (!outcome || (*outcome != "applied" && *outcome != "duplicate" && *outcome != "conflict"))) return false;
+  const std::string* changeId = r ? textMember(*r, "change_id") : nullptr;
+  if (changeId && *changeId != e.changeId) return false;  // an answer to another change
+  // By row id: the batch holds it, and the change id's index need not be searched first.
+  m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
+  if (m_db->changes() == 0) return false;  // answered already (the same answer applied twice)
+  if (!r) return true;  // applied as sent: the device already holds this write
+  const RecordTypeDef* def = m_definition.record(e.recordType);
+  const auto current = r->find("current");
+  if (def && current != r->end() && current->is_object()) settleToServer(*def, e, *current);
+  if (*outcome == "conflict") {
+    const std::string kind = r->value("conflict_kind", "concurrent_edit");
+    addNotice({0, "conflict", e.recordType, e.recordUuid, e.field, e.value, kind, r->value("conflict_id", ""),
+               "与其他网格员的修改冲突,已提交网格长处理", "conflicts with another worker's edit; sent to the supervisor",
+               ""});
+  }
+  return true;
+}
+
+size_t DeviceStore::acknowledgePush(const PushBatch& batch, const std::vector<const Json*>& results) {
+  if (results.size() != batch.entries.size())
+    throw std::invalid_argument("acknowledgePush: one result per entry of the batch is expected");
   std::lock_guard lock(m_mutex);
   // Lost to a power cut, the entries stay in the outbox and go again under the same changeset id,
   // which the server answers from its stored results: no fsync of its own needed.
@@ -771,30 +809,9 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const Json& results)
   Transaction tx(*m_db);
   // Outbox entries never change once written (a new edit is a new entry), so the batch the caller
   // sent is what the outbox holds: nothing to read back.
-  std::unordered_map<std::string_view, const OutboxEntry*> sent;
-  for (const OutboxEntry& e : batch.entries) sent.emplace(e.changeId, &e);
   size_t removed = 0;
-  for (const Json& r : results) {
-    const std::string* changeId = textMember(r, "change_id");
-    const std::string* outcome = textMember(r, "outcome");
-    if (!changeId || !outcome || (*outcome != "applied" && *outcome != "duplicate" && *outcome != "conflict")) continue;
-    const auto found = sent.find(*changeId);
-    if (found == sent.end()) continue;
-    const OutboxEntry& e = *found->second;
-    // By row id: the batch holds it, and the change id's index need not be searched first.
-    m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
-    if (m_db->changes() == 0) continue;  // answered already (the same answer applied twice)
-    ++removed;
-    const RecordTypeDef* def = m_definition.record(e.recordType);
-    const auto current = r.find("current");
-    if (def && current != r.end() && current->is_object()) settleToServer(*def, e, *current);
-    if (*outcome == "conflict") {
-      const std::string kind = r.value("conflict_kind", "concurrent_edit");
-      addNotice({0, "conflict", e.recordType, e.recordUuid, e.field, e.value, kind, r.value("conflict_id", ""),
-                 "与其他网格员的修改冲突,已提交网格长处理", "conflicts with another worker's edit; sent to the supervisor",
-                 ""});
-    }
-  }
+  for (size_t i = 0; i < results.size(); ++i)
+    if (acknowledgeEntry(batch.entries[i], results[i])) ++removed;
   const std::string inflight = metaGet("inflight_changeset");
   if (!inflight.empty() && Json::parse(inflight).value("id", "") == batch.changesetId)
     m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();

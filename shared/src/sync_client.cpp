@@ -100,9 +100,12 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       continue;
     }
     if (result.ok()) {
-      Json results;
+      // Format 2: by position, null for "applied as sent"; format 1: one result per change, by change id.
+      std::vector<const Json*> byChange;
+      const Json* listed = nullptr;
       try {
-        results = m_pushColumns ? expandPushAnswer(changeset, result.json)["results"] : result.json.at("results");
+        if (m_pushColumns) byChange = pushResultsByChange(changeset, result.json);
+        else listed = &result.json.at("results");
       } catch (const std::exception& e) {
         result.transport = TransportError::BadResponse;
         result.detail = std::string("push answer: ") + e.what();
@@ -111,13 +114,17 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
         fail(summary, result);
         return false;
       }
-      for (const Json& r : results) {
-        const std::string outcome = r.value("outcome", "");
+      const auto count = [&summary](const Json* r) {
+        const std::string outcome = r ? r->value("outcome", "") : "applied";
         if (outcome == "applied") ++summary.applied;
         else if (outcome == "duplicate") ++summary.duplicate;
         else if (outcome == "conflict") ++summary.conflicts;
-      }
-      const size_t acknowledged = m_store.acknowledgePush(batch, results);
+      };
+      if (listed)
+        for (const Json& r : *listed) count(&r);
+      for (const Json* r : byChange) count(r);
+      const size_t acknowledged =
+          listed ? m_store.acknowledgePush(batch, *listed) : m_store.acknowledgePush(batch, byChange);
       summary.pushed += acknowledged;
       done += acknowledged;
       if (acknowledged == 0) {  // the server named none of ours: do not loop forever

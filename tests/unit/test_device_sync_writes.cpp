@@ -101,6 +101,41 @@ TEST_CASE("an acknowledgement removes exactly the sent entries the answer names,
   CHECK(next.entries.back().changeId == notSent.changeId);
 }
 
+TEST_CASE("an acknowledgement by position: null is applied as sent, a result settles or waits", "[store][push]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  REQUIRE(store.save({{"household", "", "", fixtures::household(), false}}).ok());
+  const size_t saved = store.outboxSize();
+  PushBatch batch = store.nextPushBatch(4);
+  REQUIRE(batch.entries.size() == 4);
+  const OutboxEntry& settled = batch.entries[1];
+  const std::string serverVersion = "999999999999999999-00000-another-device";
+  // What pushResultsByChange gives for a format 2 answer: null where the change was applied as sent.
+  const Json conflict{{"change_id", settled.changeId}, {"outcome", "conflict"}, {"applied", false},
+                      {"conflict_id", "c-1"}, {"conflict_kind", "concurrent_edit"},
+                      {"current", {{"value", "服务器的值"}, {"version", serverVersion}, {"record_deleted", false}}}};
+  const Json unknownOutcome{{"change_id", batch.entries[2].changeId}, {"outcome", "later"}};
+  const Json otherChange{{"change_id", batch.entries[0].changeId}, {"outcome", "applied"}};
+  CHECK_THROWS_AS(store.acknowledgePush(batch, std::vector<const Json*>{nullptr}), std::invalid_argument);
+  CHECK(store.outboxSize() == saved);
+  CHECK(store.acknowledgePush(batch, std::vector<const Json*>{nullptr, &conflict, &unknownOutcome, &otherChange}) == 2);
+  // The entries answered "later" and by another change's result stay for the next push.
+  CHECK(store.outboxSize() == saved - 2);
+  const auto left = store.outbox();
+  CHECK(std::count_if(left.begin(), left.end(), [&](const OutboxEntry& e) {
+          return e.changeId == batch.entries[2].changeId || e.changeId == batch.entries[3].changeId;
+        }) == 2);
+  // The conflict's field settles to the server's value, and the worker gets a notice of it.
+  CHECK(store.load(settled.recordUuid)->values.at(settled.field) == "服务器的值");
+  const auto notices = store.notices();
+  REQUIRE(notices.size() == 1);
+  CHECK(notices[0].kind == "conflict");
+  CHECK(notices[0].field == settled.field);
+  // The field applied as sent keeps the device's own value.
+  const OutboxEntry& asSent = batch.entries[0];
+  CHECK(store.load(asSent.recordUuid)->values.at(asSent.field) == asSent.value);
+}
+
 TEST_CASE("a sync's checkpoints are held back while it runs and done once when it ends", "[store][pull]") {
   TempDir dir;
   DeviceStore plain(dir.file("plain.db"), SurveyDefinition::builtin(), fixtures::options());

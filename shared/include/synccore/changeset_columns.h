@@ -31,6 +31,10 @@ Json compactPushAnswer(const Changeset& changeset, const Json& answer);
 /// The same from one entry per change, empty where the change was applied as sent.
 Json compactPushAnswer(const std::string& changesetId, int64_t lastSeq, const std::vector<std::optional<Json>>& results);
 
+/// Each change's result in a format 2 answer to changeset, by position: null where the change was
+/// applied as sent (the others point into compact and carry their "index"). Throws WireError when the
+/// answer does not fit the changeset.
+std::vector<const Json*> pushResultsByChange(const Changeset& changeset, const Json& compact);
 /// The format 1 answer, one result per change in order, from a format 2 answer to changeset.
 /// Throws WireError when the answer does not fit the changeset.
 Json expandPushAnswer(const Changeset& changeset, const Json& compact);

@@ -159,6 +159,9 @@ class DeviceStore {
   /// leave the outbox, fields settle to the server's current state when nothing newer is pending,
   /// conflicts become notices. Returns how many entries left the outbox.
   size_t acknowledgePush(const PushBatch& batch, const Json& results);
+  /// The same from the results by position in the batch (a format 2 answer: pushResultsByChange): a null
+  /// result is "applied as sent", which only removes the entry (the device already holds that write).
+  size_t acknowledgePush(const PushBatch& batch, const std::vector<const Json*>& results);
   /// Entries the server refused (403/422 "rejected" list) move to notices with their values;
   /// the in-flight batch is dropped so the rest is re-sent under a new id.
   size_t rejectChanges(const Json& rejected);
@@ -246,6 +249,8 @@ class DeviceStore {
   /// After a push: the field (and the record's tombstone) of an acknowledged entry take the server's
   /// `current` state from its answer, unless the server holds this very write or a newer edit is pending.
   void settleToServer(const RecordTypeDef& def, const OutboxEntry& entry, const Json& current);
+  /// acknowledgePush's work on one entry, with the lock and transaction held: true if it left the outbox.
+  bool acknowledgeEntry(const OutboxEntry& entry, const Json* result);
   /// A known field's new value and the version that set it (empty: the field was never set).
   struct FieldValue {
     const FieldDef* field;
