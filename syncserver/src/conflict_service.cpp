@@ -232,7 +232,9 @@ Reply ConflictService::merge(const Session& s, const std::string& conflictId, co
   const auto& personDef = m_state.definition().requireRecord("person");
   synccore::Validator validator(m_state.definition(), synccore::CivilDate::today());
   std::map<std::string, Value> chosen;
-  for (const auto& [field, raw] : body.value("values", Json::object()).items()) {
+  // Held by name: items() of the temporary value() returns would refer to it after it is gone.
+  const Json values = body.value("values", Json::object());
+  for (const auto& [field, raw] : values.items()) {
     Value value = raw;
     auto failures = validator.checkValue("person", keepUuid, field, value);
     if (!personDef.field(field) || !failures.empty())

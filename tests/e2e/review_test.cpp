@@ -252,8 +252,11 @@ TEST_CASE("duplicate persons are merged into one record, nothing dropped", "[e2e
   CHECK(sup.ctl({"merge", dups[0]["id"], "--keep", h1, "--reason", "x"}).exitCode == 1);
   CHECK(a.ctl({"merge", dups[0]["id"], "--keep", "local", "--reason", "x"}).exitCode == 1);  // worker
 
+  // A value the supervisor chooses for the kept person is validated and written with the merge.
+  CHECK(sup.ctl({"merge", dups[0]["id"], "--keep", "local", "--reason", "x", "--set", "ethnicity=martian"}).exitCode ==
+        1);
   const Json merged = Json::parse(sup.ok({"merge", dups[0]["id"], "--keep", "local", "--reason", "同一人重复登记",
-                                          "--merge-households", "--json"}));
+                                          "--merge-households", "--set", "ethnicity=han", "--json"}));
   const Json& decision = merged["conflict"]["decision"];
   CHECK(merged["conflict"]["status"] == "resolved");
   CHECK(decision["kept"] == p1);
@@ -267,7 +270,7 @@ TEST_CASE("duplicate persons are merged into one record, nothing dropped", "[e2e
   const Json snap = a.snapshot();
   CHECK(snap[p1]["deleted"] == false);
   CHECK(snap[p1]["fields"]["phone"] == "13900000005");  // filled from the duplicate
-  CHECK(snap[p1]["fields"]["ethnicity"] == "hui");
+  CHECK(snap[p1]["fields"]["ethnicity"] == "han");  // chosen in the merge
   CHECK(snap[p2]["deleted"] == true);
   CHECK(snap[h2]["deleted"] == true);
   CHECK(snap[child]["deleted"] == true);

@@ -95,3 +95,34 @@ TEST_CASE("a push refused for its format 2 member is sent again in format 1, onc
   CHECK(server.pushes().size() == 3);
   CHECK_FALSE(server.pushes().back().contains("format"));
 }
+
+TEST_CASE("a push answer with outcomes of the wrong type acknowledges nothing and fails clearly", "[sync_client]") {
+  TempDir dir;
+  LocalServer server;
+  // A format 2 answer that fits the changeset but names every outcome with a number.
+  server.routes().Post("/v1/changesets", [](const httplib::Request& req, httplib::Response& res) {
+    const Json body = Json::parse(req.body);
+    Json results = Json::array();
+    for (size_t i = 0; i < body.at("changes").at("record").size(); ++i)
+      results.push_back(Json{{"index", i}, {"outcome", 5}});
+    res.set_content(Json{{"format", 2}, {"id", body.at("id")}, {"last_seq", 7}, {"changes", results.size()},
+                         {"results", results}}
+                        .dump(),
+                    "application/json");
+  });
+  server.start();
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  store.setSetting("token", "test-token", true);
+  REQUIRE(store.save({RecordWrite{"household", "", "", fixtures::household()}}).ok());
+  const size_t entries = store.outboxSize();
+  HttpClient http(server.url());
+  http.setBearerToken("test-token");
+  SyncClient client(store, http);
+  SyncSummary summary;
+  REQUIRE_NOTHROW(summary = client.sync());
+  CHECK_FALSE(summary.ok);
+  CHECK(summary.errorCode == "not_acknowledged");
+  CHECK_FALSE(summary.messageZh.empty());
+  CHECK(summary.applied + summary.duplicate + summary.conflicts == 0);
+  CHECK(store.outboxSize() == entries);  // everything stays on the tablet
+}
