@@ -9,9 +9,10 @@
 namespace crashtest {
 
 inline std::string idNumberFor(int n) {
+  const unsigned u = static_cast<unsigned>(n);  // unsigned, so each part's digits are bounded
   char first17[18];
-  std::snprintf(first17, sizeof first17, "640121%04d%02d%02d%03d", 1950 + n % 50, 1 + n % 12, 1 + n % 28,
-                n % 1000);
+  std::snprintf(first17, sizeof first17, "640121%04u%02u%02u%03u", 1950 + u % 50, 1 + u % 12, 1 + u % 28,
+                u % 1000);
   return std::string(first17) + synccore::idNumberCheckDigit(first17);
 }
 
