@@ -322,7 +322,7 @@ PushStats pushAll(Device& d) {
       const auto ta = Clock::now();
       const auto results = synccore::pushResultsByChange(changeset, result.json);  // null: applied as sent
       for (const Json* r : results)
-        if (!r || r->value("outcome", "") == "applied") ++s.applied;
+        if (synccore::pushOutcome(r) == "applied") ++s.applied;
       const size_t acknowledged = d.store.acknowledgePush(batch, results);
       s.ackMs += msSince(ta);
       check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");

@@ -186,7 +186,10 @@ PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
       ++s.requests;
       if (!result.ok()) fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 400));
       const auto results = synccore::pushResultsByChange(changeset, result.json);  // null: applied as sent
-      for (const Json* r : results) ++s.outcomes[r ? r->value("outcome", "?") : "applied"];
+      for (const Json* r : results) {
+        const std::string outcome(synccore::pushOutcome(r));
+        ++s.outcomes[outcome.empty() ? "?" : outcome];
+      }
       const size_t acknowledged = store.acknowledgePush(batch, results);
       check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
       s.changes += acknowledged;

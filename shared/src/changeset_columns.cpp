@@ -352,6 +352,13 @@ std::vector<const Json*> pushResultsByChange(const Changeset& cs, const Json& co
   return byChange;
 }
 
+std::string_view pushOutcome(const Json* result) {
+  if (!result) return "applied";
+  if (!result->is_object()) return "";
+  const auto named = result->find("outcome");
+  return named != result->end() && named->is_string() ? std::string_view(named->get_ref<const std::string&>()) : "";
+}
+
 Json expandPushAnswer(const Changeset& cs, const Json& compact) {
   const std::vector<const Json*> byChange = pushResultsByChange(cs, compact);
   Json results = Json::array();

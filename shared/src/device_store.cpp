@@ -1,5 +1,6 @@
 #include "synccore/device_store.h"
 
+#include "synccore/changeset_columns.h"
 #include "synccore/id_number.h"
 #include "synccore/random_id.h"
 
@@ -779,8 +780,8 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const Json& results)
 }
 
 bool DeviceStore::acknowledgeEntry(const OutboxEntry& e, const Json* r) {
-  const std::string* outcome = r ? textMember(*r, "outcome") : nullptr;
-  if (r && (!outcome || (*outcome != "applied" && *outcome != "duplicate" && *outcome != "conflict"))) return false;
+  const std::string_view outcome = pushOutcome(r);
+  if (outcome != "applied" && outcome != "duplicate" && outcome != "conflict") return false;
   const std::string* changeId = r ? textMember(*r, "change_id") : nullptr;
   if (changeId && *changeId != e.changeId) return false;  // an answer to another change
   // By row id: the batch holds it, and the change id's index need not be searched first.
@@ -790,7 +791,7 @@ bool DeviceStore::acknowledgeEntry(const OutboxEntry& e, const Json* r) {
   const RecordTypeDef* def = m_definition.record(e.recordType);
   const auto current = r->find("current");
   if (def && current != r->end() && current->is_object()) settleToServer(*def, e, *current);
-  if (*outcome == "conflict") {
+  if (outcome == "conflict") {
     const std::string kind = r->value("conflict_kind", "concurrent_edit");
     addNotice({0, "conflict", e.recordType, e.recordUuid, e.field, e.value, kind, r->value("conflict_id", ""),
                "与其他网格员的修改冲突,已提交网格长处理", "conflicts with another worker's edit; sent to the supervisor",

@@ -92,7 +92,8 @@ std::vector<unsigned char> FieldCipher::seal(std::string_view plaintext, std::st
   out[0] = kSealVersion;
   std::copy(nonce.begin(), nonce.end(), out.begin() + 1);
   int len = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), aes256GcmAlgorithm(), nullptr, m_encryptionKey.data(), nonce.data()) == 1 &&
+  bool ok = ctx &&
+            EVP_EncryptInit_ex(ctx.get(), aes256GcmAlgorithm(), nullptr, m_encryptionKey.data(), nonce.data()) == 1 &&
             EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(context.data()),
                               static_cast<int>(context.size())) == 1 &&
             EVP_EncryptUpdate(ctx.get(), out.data() + 1 + kNonceSize, &len,
@@ -113,7 +114,9 @@ std::string FieldCipher::open(const std::vector<unsigned char>& sealed, std::str
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int len = 0;
   std::vector<unsigned char> tag(sealed.end() - kTagSize, sealed.end());
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), aes256GcmAlgorithm(), nullptr, m_encryptionKey.data(), sealed.data() + 1) == 1 &&
+  bool ok = ctx &&
+            EVP_DecryptInit_ex(ctx.get(), aes256GcmAlgorithm(), nullptr, m_encryptionKey.data(), sealed.data() + 1) ==
+                1 &&
             EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(context.data()),
                               static_cast<int>(context.size())) == 1 &&
             EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &len,

@@ -84,16 +84,6 @@ SyncSummary SyncClient::login(const std::string& user, const std::string& passwo
   return summary;
 }
 
-namespace {
-/// A push result's outcome ("" when it names none, whatever the server sent); null is applied as sent.
-std::string outcomeOf(const Json* result) {
-  if (!result) return "applied";
-  if (!result->is_object()) return "";
-  const auto named = result->find("outcome");
-  return named != result->end() && named->is_string() ? named->get<std::string>() : "";
-}
-}  // namespace
-
 bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
   const size_t total = m_store.outboxSize();
   size_t done = 0;
@@ -125,7 +115,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
         return false;
       }
       const auto count = [&summary](const Json* r) {
-        const std::string outcome = outcomeOf(r);
+        const std::string_view outcome = pushOutcome(r);
         if (outcome == "applied") ++summary.applied;
         else if (outcome == "duplicate") ++summary.duplicate;
         else if (outcome == "conflict") ++summary.conflicts;

@@ -84,8 +84,8 @@ class AuditLog {
     AuditLog& m_log;
   };
 
-  /// Appends one entry and re-signs audit_head (inside a SigningBatch: when it finishes). Call inside the caller's open transaction so the
-  /// entry commits (or rolls back) atomically with the change it records; it does not begin or
+  /// Appends one entry and re-signs audit_head (inside a SigningBatch: when it finishes). Call inside the
+  /// caller's open transaction so the entry commits (or rolls back) atomically with the change it records; it does not begin or
   /// commit one itself (it uses a savepoint, so a failed append leaves nothing behind).
   /// Throws synccore::SqliteError, or nlohmann::json::type_error for a body with invalid UTF-8.
   AuditEntry append(const std::string& kind, const std::string& actor, const synccore::Json& body,

@@ -104,11 +104,11 @@ void RecordStore::upgradeFields(bool byUuid) {
         "some field rows belong to no record; the database was left unchanged / 部分字段找不到所属记录,数据库未作改动");
   requireStorableVersions("fields");
   m_db.exec(
-      "INSERT OR IGNORE INTO devices(name) SELECT DISTINCT substr(version, 26) FROM fields;"
+      "INSERT OR IGNORE INTO devices(name) SELECT DISTINCT " + VersionCodec::deviceSql("version") + " FROM fields;"
       "CREATE TABLE fields_compact" + kFieldsColumns + ";"
       "INSERT INTO fields_compact(record_id, field, value, stamp, stamp_device, seq)"
       " SELECT r.id, f.field, f.value, " + VersionCodec::stampSql("f.version") + ", d.id, f.seq" + withRecord +
-      " JOIN devices d ON d.name = substr(f.version, 26) ORDER BY r.id, f.field;"
+      " JOIN devices d ON d.name = " + VersionCodec::deviceSql("f.version") + " ORDER BY r.id, f.field;"
       "DROP TABLE fields; ALTER TABLE fields_compact RENAME TO fields;");
 }
 
@@ -116,12 +116,14 @@ void RecordStore::upgradeChangeLog() {
   const int64_t before = m_db.queryInteger("SELECT count(*) FROM change_log");
   requireStorableVersions("change_log");
   m_db.exec(
-      "INSERT OR IGNORE INTO devices(name) SELECT substr(version, 26) FROM change_log UNION SELECT device FROM change_log;"
+      "INSERT OR IGNORE INTO devices(name) SELECT " + VersionCodec::deviceSql("version") +
+      " FROM change_log UNION SELECT device FROM change_log;"
       "CREATE TABLE change_log_compact" + kChangeLogColumns + ";"
       "INSERT INTO change_log_compact(seq, change_id, record_id, field, value, stamp, stamp_device, author, device,"
       " received_ms) SELECT c.seq, c.change_id, r.id, c.field, c.value, " + VersionCodec::stampSql("c.version") +
       ", v.id, c.author, d.id, c.received_ms FROM change_log c JOIN records r ON r.uuid = c.record_uuid"
-      " JOIN devices v ON v.name = substr(c.version, 26) JOIN devices d ON d.name = c.device ORDER BY c.seq;");
+      " JOIN devices v ON v.name = " + VersionCodec::deviceSql("c.version") +
+      " JOIN devices d ON d.name = c.device ORDER BY c.seq;");
   if (m_db.queryInteger("SELECT count(*) FROM change_log_compact") != before)
     throw std::runtime_error(
         "some change log rows belong to no record; the database was left unchanged / 部分变更日志找不到所属记录,数据库未作改动");

@@ -96,6 +96,8 @@ std::string VersionCodec::stampSql(const std::string& column) {
          column + ", 20, 5) AS INTEGER))";
 }
 
+std::string VersionCodec::deviceSql(const std::string& column) { return "substr(" + column + ", 26)"; }
+
 std::string VersionCodec::storableSql(const std::string& column) {
   std::string digits18, digits5;
   for (int i = 0; i < 18; ++i) digits18 += "[0-9]";

@@ -39,6 +39,8 @@ class VersionCodec {
 
   /// SQL for the stamp of a version text column (wall ms × 100,000 + counter), for rebuilding old files.
   static std::string stampSql(const std::string& column);
+  /// SQL for the device name of a version text column (what follows the counter), for rebuilding old files.
+  static std::string deviceSql(const std::string& column);
   /// SQL true when a version text column holds a stamp `stampSql` can convert.
   static std::string storableSql(const std::string& column);
 

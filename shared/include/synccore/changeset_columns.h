@@ -4,6 +4,7 @@
 #include "synccore/changeset.h"
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace synccore {
@@ -35,6 +36,9 @@ Json compactPushAnswer(const std::string& changesetId, int64_t lastSeq, const st
 /// applied as sent (the others point into compact and carry their "index"). Throws WireError when the
 /// answer does not fit the changeset.
 std::vector<const Json*> pushResultsByChange(const Changeset& changeset, const Json& compact);
+/// The outcome a push result names: "applied" for a null one (applied as sent: pushResultsByChange),
+/// "" when a result names none or not as text. The view lives as long as the result.
+std::string_view pushOutcome(const Json* result);
 /// The format 1 answer, one result per change in order, from a format 2 answer to changeset.
 /// Throws WireError when the answer does not fit the changeset.
 Json expandPushAnswer(const Changeset& changeset, const Json& compact);
