@@ -47,7 +47,7 @@ int64_t recordId(synccore::Database& db, const synccore::Change& c, RecordIds& i
 }
 
 /// Returns the change's change log seq.
-int64_t writeChange(synccore::Database& db, syncserver::VersionCodec& versions, const synccore::Changeset& cs,
+int64_t writeChange(synccore::Database& db, synccore::VersionCodec& versions, const synccore::Changeset& cs,
                     const synccore::Change& c, const std::string& author, RecordIds& ids) {
   const int64_t id = recordId(db, c, ids);
   if (c.field == synccore::kDeletedField)

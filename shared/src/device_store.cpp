@@ -15,13 +15,18 @@ namespace synccore {
 namespace {
 
 constexpr const char* kKeyCheckText = "anju-device-key-check";
-constexpr int kStoreFormat = 2;  // 2: field versions in the record tables' "<field>__v" columns
+// 2: field versions as text in the record tables' "<field>__v" columns; 3: as a stamp in "<field>__v"
+// and a device id in "<field>__d".
+constexpr int kStoreFormat = 3;
 constexpr std::string_view kVersionSuffix = "__v";
 
 std::string blindIndexColumn(const FieldDef& f) { return f.key + "__bidx"; }
 std::string versionColumn(const std::string& field) { return field + std::string(kVersionSuffix); }
+std::string versionDeviceColumn(const std::string& field) { return field + "__d"; }
 bool hasBlindIndex(const FieldDef& f) { return f.sensitivity == "identity"; }
 std::string cellContext(const std::string& uuid, const std::string& field) { return uuid + "/" + field; }
+// Parameters per field of the record-wide UPDATE (see recordUpdateSql).
+constexpr size_t kUpdateParameters = 5;
 
 Value normalised(const FieldDef* f, const Value& v) {
   if (f && f->type == FieldType::Decimal && v.is_number()) return v.get<double>();
@@ -101,8 +106,11 @@ DeviceStore::DeviceStore(const std::string& path, const SurveyDefinition& defini
 
 void DeviceStore::migrate() {
   Transaction tx(*m_db);
+  m_versions = std::make_unique<VersionCodec>(*m_db);  // its table is made inside the transaction too
   m_db->exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   const int fileVersion = std::stoi(metaGet("definition_version", "0"));
+  const bool newFile = metaGet("device_id").empty();
+  const int storeFormat = newFile ? kStoreFormat : std::stoi(metaGet("store_format", "1"));
   if (fileVersion > m_definition.version())
     throw StoreError("this file was made with survey definition v" + std::to_string(fileVersion) +
                      ", newer than this program's v" + std::to_string(m_definition.version()) +
@@ -119,10 +127,12 @@ void DeviceStore::migrate() {
       if (columns.insert(column).second) m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + quoteIdentifier(column));
     };
     addColumn(versionColumn(kDeletedField));
+    addColumn(versionDeviceColumn(kDeletedField));
     // New fields become new columns; columns of fields a definition dropped keep their data.
     for (const FieldDef& f : r.fields) {
       addColumn(f.key);
       addColumn(versionColumn(f.key));
+      addColumn(versionDeviceColumn(f.key));
       if (hasBlindIndex(f) && !columns.count(blindIndexColumn(f))) {
         addColumn(blindIndexColumn(f));
         m_db->exec("CREATE INDEX IF NOT EXISTS " + quoteIdentifier(r.type + "_" + f.key + "_bidx") + " ON " +
@@ -134,6 +144,9 @@ void DeviceStore::migrate() {
                  "(parent_uuid)");
   }
   if (m_db->queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='field_version'") > 0) moveVersionsIntoRecords();
+  findVersionColumns();
+  if (storeFormat < 3) storeVersionsAsStamps();
+  if (newFile || storeFormat != kStoreFormat) metaSet("store_format", std::to_string(kStoreFormat));
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
       " change_id TEXT NOT NULL UNIQUE, record_type TEXT NOT NULL, record_uuid TEXT NOT NULL,"
@@ -153,7 +166,6 @@ void DeviceStore::migrate() {
   if (m_deviceId.empty()) {
     m_deviceId = newUuid();
     metaSet("device_id", m_deviceId);
-    metaSet("store_format", std::to_string(kStoreFormat));
     metaSet("author", "local");
     auto check = m_cipher->seal(kKeyCheckText, "key-check");
     metaSet("key_check", toHex(check.data(), check.size()));
@@ -163,7 +175,6 @@ void DeviceStore::migrate() {
     metaSet("definition", m_definition.json().dump());
   }
   loadKeyCheck();
-  findVersionColumns();
   tx.commit();
 }
 
@@ -199,7 +210,34 @@ void DeviceStore::moveVersionsIntoRecords() {
                      " / 无法升级设备数据文件:有 " + std::to_string(versions - moved) +
                      " 个字段版本找不到所属记录,文件未作任何改动");
   m_db->exec("DROP TABLE field_version");
-  metaSet("store_format", std::to_string(kStoreFormat));
+}
+
+void DeviceStore::storeVersionsAsStamps() {
+  // Store format 2 kept each version as text ("<wall ms>-<counter>-<device UUID>", 61 bytes): most of a
+  // record's row, rewritten with every change. Each becomes an integer stamp in "<field>__v" and its
+  // device's id in "<field>__d" (table devices). Text that is no storable stamp stops the upgrade.
+  int64_t unreadable = 0;
+  for (const auto& [type, fields] : m_versionedFields) {
+    const std::string table = quoteIdentifier(type);
+    std::string assignments;
+    for (const std::string& field : fields) {
+      const std::string text = quoteIdentifier(versionColumn(field)), device = quoteIdentifier(versionDeviceColumn(field));
+      unreadable += m_db->queryInteger("SELECT count(*) FROM " + table + " WHERE " + text + " IS NOT NULL AND NOT " +
+                                       VersionCodec::storableSql(text));
+      if (!m_db->hasColumn(type, versionDeviceColumn(field)))  // a field a definition dropped
+        m_db->exec("ALTER TABLE " + table + " ADD COLUMN " + device);
+      m_db->exec("INSERT OR IGNORE INTO devices(name) SELECT DISTINCT " + VersionCodec::deviceSql(text) + " FROM " +
+                 table + " WHERE " + text + " IS NOT NULL");
+      assignments += (assignments.empty() ? "" : ", ") + device + "=(SELECT id FROM devices WHERE name=" +
+                     VersionCodec::deviceSql(text) + "), " + text + "=" + VersionCodec::stampSql(text);
+    }
+    if (!assignments.empty()) m_db->exec("UPDATE " + table + " SET " + assignments);
+  }
+  if (unreadable > 0)
+    throw StoreError("cannot upgrade the device file: " + std::to_string(unreadable) +
+                     " field versions are not clock stamps; nothing was changed"
+                     " / 无法升级设备数据文件:有 " + std::to_string(unreadable) +
+                     " 个字段版本不是时钟戳,文件未作任何改动");
 }
 
 void DeviceStore::findVersionColumns() {
@@ -286,7 +324,8 @@ std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, cons
   const std::vector<std::string>& versioned = m_versionedFields.at(def.type);
   std::string sql = "SELECT parent_uuid, deleted";
   for (const auto& f : def.fields) sql += ", " + quoteIdentifier(f.key);
-  for (const auto& field : versioned) sql += ", " + quoteIdentifier(versionColumn(field));
+  for (const auto& field : versioned)
+    sql += ", " + quoteIdentifier(versionColumn(field)) + ", " + quoteIdentifier(versionDeviceColumn(field));
   sql += " FROM " + quoteIdentifier(def.type) + " WHERE uuid=?";
   auto st = m_db->cached(sql);
   st.bind(1, uuid);
@@ -301,10 +340,14 @@ std::optional<StoredRecord> DeviceStore::loadFrom(const RecordTypeDef& def, cons
     if (!v.is_null()) r.values[def.fields[i].key] = std::move(v);
   }
   for (size_t i = 0; i < versioned.size(); ++i) {
-    const int col = static_cast<int>(def.fields.size() + i) + 2;
-    if (!st.isNull(col)) r.versions[versioned[i]] = st.text(col);
+    const int col = static_cast<int>(def.fields.size() + 2 * i) + 2;
+    if (!st.isNull(col)) r.versions[versioned[i]] = versionText(st, col);
   }
   return r;
+}
+
+std::string DeviceStore::versionText(const Statement& st, int stampColumn) const {
+  return m_versions->text({st.int64(stampColumn), st.int64(stampColumn + 1)});
 }
 
 std::optional<StoredRecord> DeviceStore::loadLocked(const std::string& uuid) const {
@@ -342,8 +385,9 @@ void DeviceStore::writeField(const RecordTypeDef& def, const std::string& uuid, 
                              const std::optional<std::string>& base) {
   const Hlc stamp = m_clock->tick();
   const std::string hlc = stamp.toString();
-  if (field) setLocalValues(def, uuid, {{field, &value, &hlc}});
-  else setDeleted(def, uuid, true, hlc);
+  const StoredVersion version = m_versions->store(stamp);
+  if (field) setLocalValues(def, uuid, {{field, &value, version}});
+  else setDeleted(def, uuid, true, version);
   const std::string changeId = changeIdFor(hlc, uuid, key);
   const bool sealed = field && field->isSensitive();
   auto out = m_db->cached(
@@ -641,23 +685,34 @@ bool DeviceStore::hasPending(const std::string& uuid, const std::string& field) 
 
 void DeviceStore::setLocalField(const RecordTypeDef& def, const std::string& uuid, const std::string& field,
                                 const Value& value, const std::string& version) {
-  if (field == kDeletedField) setDeleted(def, uuid, value == true, version);
-  else if (const FieldDef* f = def.field(field)) setLocalValues(def, uuid, {{f, &value, &version}});
-  else return;  // a field this definition does not know: the server keeps it
-  observeVersion(version);
+  const FieldDef* f = def.field(field);
+  if (!f && field != kDeletedField) return;  // a field this definition does not know: the server keeps it
+  const auto stored = storeObserved(version);
+  if (f) setLocalValues(def, uuid, {{f, &value, stored}});
+  else setDeleted(def, uuid, value == true, stored);
+}
+
+std::optional<StoredVersion> DeviceStore::storeObserved(const std::string& version) {
+  if (version.empty()) return std::nullopt;
+  const auto stamp = Hlc::parse(version);
+  if (!stamp || !VersionCodec::storable(*stamp))
+    throw StoreError("not a clock stamp the device can store: " + version + " / 无法保存的版本时钟戳");
+  m_clock->observe(*stamp);
+  return m_versions->store(*stamp);
 }
 
 void DeviceStore::setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted,
-                             const std::string& version) {
+                             const std::optional<StoredVersion>& version) {
   // Without a version (the server never deleted the record) the flag's last version stays.
-  if (version.empty()) {
+  if (!version) {
     m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=? WHERE uuid=?")
         .bind(1, deleted ? 1 : 0).bind(2, uuid).run();
     return;
   }
   m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET deleted=?, " +
-               quoteIdentifier(versionColumn(kDeletedField)) + "=? WHERE uuid=?")
-      .bind(1, deleted ? 1 : 0).bind(2, version).bind(3, uuid).run();
+               quoteIdentifier(versionColumn(kDeletedField)) + "=?, " +
+               quoteIdentifier(versionDeviceColumn(kDeletedField)) + "=? WHERE uuid=?")
+      .bind(1, deleted ? 1 : 0).bind(2, version->stamp).bind(3, version->device).bind(4, uuid).run();
 }
 
 void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uuid,
@@ -666,10 +721,11 @@ void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uu
     const FieldDef& f = *values.front().field;
     const bool blind = hasBlindIndex(f);
     Statement st = m_db->cached("UPDATE " + quoteIdentifier(def.type) + " SET " + quoteIdentifier(f.key) + "=?1, " +
-                                quoteIdentifier(versionColumn(f.key)) + "=?2" +
-                                (blind ? ", " + quoteIdentifier(blindIndexColumn(f)) + "=?3" : "") + " WHERE uuid=?4");
+                                quoteIdentifier(versionColumn(f.key)) + "=?2, " +
+                                quoteIdentifier(versionDeviceColumn(f.key)) + "=?3" +
+                                (blind ? ", " + quoteIdentifier(blindIndexColumn(f)) + "=?4" : "") + " WHERE uuid=?5");
     bindFieldValue(st, 1, values.front(), uuid);
-    st.bind(4, uuid).run();
+    st.bind(5, uuid).run();
   } else {
     // Several fields: one statement per record type that assigns every field, each either the
     // given value or the one it has (combinations of changed fields are too many to keep a
@@ -678,49 +734,51 @@ void DeviceStore::setLocalValues(const RecordTypeDef& def, const std::string& uu
     const bool blind =
         std::any_of(values.begin(), values.end(), [](const FieldValue& v) { return hasBlindIndex(*v.field); });
     Statement st = m_db->cached(recordUpdateSql(def, blind));
-    for (size_t i = 0; i < def.fields.size(); ++i) st.bind(static_cast<int>(4 * i) + 1, 0);
+    for (size_t i = 0; i < def.fields.size(); ++i) st.bind(static_cast<int>(kUpdateParameters * i) + 1, 0);
     for (const FieldValue& v : values) {
-      const int first = static_cast<int>(4 * (v.field - def.fields.data()));
+      const int first = static_cast<int>(kUpdateParameters * (v.field - def.fields.data()));
       st.bind(first + 1, 1);
       bindFieldValue(st, first + 2, v, uuid);
     }
-    st.bind(static_cast<int>(4 * def.fields.size()) + 1, uuid).run();
+    st.bind(static_cast<int>(kUpdateParameters * def.fields.size()) + 1, uuid).run();
   }
 }
 
 void DeviceStore::bindFieldValue(Statement& st, int first, const FieldValue& v, const std::string& uuid) const {
   bindValue(st, first, *v.field, uuid, normalised(v.field, *v.value));
-  if (v.version->empty()) st.bind(first + 1, nullptr);  // the field was never set
-  else st.bind(first + 1, *v.version);
+  if (v.version) {
+    st.bind(first + 1, v.version->stamp).bind(first + 2, v.version->device);
+  } else {  // the field was never set
+    st.bind(first + 1, nullptr).bind(first + 2, nullptr);
+  }
   if (!hasBlindIndex(*v.field)) return;
-  if (v.value->is_string()) st.bind(first + 2, m_cipher->blindIndex(v.value->get<std::string>()));
-  else st.bind(first + 2, nullptr);
+  if (v.value->is_string()) st.bind(first + 3, m_cipher->blindIndex(v.value->get<std::string>()));
+  else st.bind(first + 3, nullptr);
 }
 
 const std::string& DeviceStore::recordUpdateSql(const RecordTypeDef& def, bool withBlindIndexes) {
   std::string& sql = m_recordUpdateSql[def.type + (withBlindIndexes ? "/blind" : "")];
   if (!sql.empty()) return sql;
-  // Field i takes parameters 4i+1 (given or not), 4i+2 (value), 4i+3 (version), 4i+4 (blind index).
+  // Field i takes parameters 5i+1 (given or not), 5i+2 (value), 5i+3 and 5i+4 (version: stamp, device),
+  // 5i+5 (blind index).
   std::string assignments;
   for (size_t i = 0; i < def.fields.size(); ++i) {
     const FieldDef& f = def.fields[i];
-    const std::string flag = "?" + std::to_string(4 * i + 1);
+    const size_t first = kUpdateParameters * i;
+    const std::string flag = "?" + std::to_string(first + 1);
     const auto assign = [&](const std::string& column, size_t parameter) {
       const std::string c = quoteIdentifier(column);
       assignments += (assignments.empty() ? "" : ", ") + c + "=iif(" + flag + ", ?" + std::to_string(parameter) +
                      ", " + c + ")";
     };
-    assign(f.key, 4 * i + 2);
-    assign(versionColumn(f.key), 4 * i + 3);
-    if (withBlindIndexes && hasBlindIndex(f)) assign(blindIndexColumn(f), 4 * i + 4);
+    assign(f.key, first + 2);
+    assign(versionColumn(f.key), first + 3);
+    assign(versionDeviceColumn(f.key), first + 4);
+    if (withBlindIndexes && hasBlindIndex(f)) assign(blindIndexColumn(f), first + 5);
   }
   sql = "UPDATE " + quoteIdentifier(def.type) + " SET " + assignments + " WHERE uuid=?" +
-        std::to_string(4 * def.fields.size() + 1);
+        std::to_string(kUpdateParameters * def.fields.size() + 1);
   return sql;
-}
-
-void DeviceStore::observeVersion(const std::string& version) {
-  if (auto stamp = Hlc::parse(version)) m_clock->observe(*stamp);
 }
 
 bool DeviceStore::dismissNotice(int64_t id) {
@@ -848,24 +906,21 @@ size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_
   // Nothing can be saved while the lock is held: with an empty outbox (a pull right after a push)
   // no pulled field has a pending local edit to keep.
   const bool anyPending = m_db->cached("SELECT 1 FROM outbox LIMIT 1").step();
-  std::set<std::string> present;  // records known to have their row already
   std::vector<const PulledChange*> run;  // consecutive changes of one record, stored together
+  bool expectNew = false;                // whether the last run's record was new (see storePulledRun)
   size_t stored = 0;
   for (size_t i = 0; i < changes.size(); ++i) {
     const PulledChange& p = changes[i];
     const Change& c = p.change;
     const RecordTypeDef* def = m_definition.record(c.recordType);
     if (def && !(anyPending && hasPending(c.record, c.field))) {
-      if (present.insert(c.record).second)
-        m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def->type) + "(uuid, parent_uuid) VALUES(?, ?)")
-            .bind(1, c.record).bind(2, c.parent).run();
       run.push_back(&p);
       ++stored;
     }
     const bool runEnds = i + 1 == changes.size() || changes[i + 1].change.record != c.record ||
                          changes[i + 1].change.recordType != c.recordType;
     if (runEnds && !run.empty()) {
-      storePulledRun(run);
+      storePulledRun(run, expectNew);
       run.clear();
     }
   }
@@ -875,14 +930,14 @@ size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_
   return stored;
 }
 
-void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run) {
+void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run, bool& expectNew) {
   const RecordTypeDef& def = *m_definition.record(run.front()->change.recordType);
   const std::string& uuid = run.front()->change.record;
   // The newest change of each field the definition knows; the deleted flag and unknown fields go alone.
-  std::vector<const PulledChange*> newest;
+  std::vector<const PulledChange*> newest, alone;
   for (const PulledChange* p : run) {
     if (p->change.field == kDeletedField || !def.field(p->change.field)) {
-      setLocalField(def, uuid, p->change.field, p->change.value, p->version);
+      alone.push_back(p);
       continue;
     }
     auto same = std::find_if(newest.begin(), newest.end(),
@@ -890,11 +945,28 @@ void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run) {
     if (same == newest.end()) newest.push_back(p);
     else *same = p;
   }
-  if (newest.empty()) return;
   std::vector<FieldValue> values;
-  for (const PulledChange* p : newest) values.push_back({def.field(p->change.field), &p->change.value, &p->version});
-  setLocalValues(def, uuid, values);
-  for (const PulledChange* p : newest) observeVersion(p->version);
+  for (const PulledChange* p : newest)
+    values.push_back({def.field(p->change.field), &p->change.value, storeObserved(p->version)});
+  // A page's records are nearly all on the device already (a sync) or nearly all new (a first pull).
+  // Whatever the last run found decides what this one tries first: the UPDATE, with a row made only
+  // when it finds none, or making the row, then the UPDATE. Either way no record is looked up twice.
+  const auto makeRow = [&] {
+    m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def.type) + "(uuid, parent_uuid) VALUES(?, ?)")
+        .bind(1, uuid).bind(2, run.front()->change.parent).run();
+    expectNew = m_db->changes() > 0;
+  };
+  if (expectNew || values.empty()) {
+    makeRow();
+    if (!values.empty()) setLocalValues(def, uuid, values);
+  } else {
+    setLocalValues(def, uuid, values);
+    if (m_db->changes() == 0) {
+      makeRow();
+      setLocalValues(def, uuid, values);
+    }
+  }
+  for (const PulledChange* p : alone) setLocalField(def, uuid, p->change.field, p->change.value, p->version);
 }
 
 int64_t DeviceStore::pullCursor() const {

@@ -49,7 +49,10 @@ void SyncClient::fail(SyncSummary& summary, const HttpResult& result) {
     return;
   }
   if (result.transport != TransportError::None || result.status >= 500) {
-    summary.errorCode = result.transport == TransportError::None ? "server_error" : "unreachable";
+    // An answer that came but could not be taken is not a network outage.
+    summary.errorCode = result.transport == TransportError::None          ? "server_error"
+                        : result.transport == TransportError::BadResponse ? "bad_response"
+                                                                          : "unreachable";
     summary.messageZh = result.messageZh + "。未同步的数据仍保存在本机,稍后会自动重试";
     summary.messageEn = result.messageEn + ". Unsynced work stays on this tablet and will be retried.";
     return;
@@ -103,9 +106,13 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       // Format 2: by position, null for "applied as sent"; format 1: one result per change, by change id.
       std::vector<const Json*> byChange;
       const Json* listed = nullptr;
+      size_t acknowledged = 0;
       try {
         if (m_pushColumns) byChange = pushResultsByChange(changeset, result.json);
         else listed = &result.json.at("results");
+        // One transaction: an answer the store cannot take (a server version that is no clock stamp)
+        // leaves the whole batch in the outbox.
+        acknowledged = listed ? m_store.acknowledgePush(batch, *listed) : m_store.acknowledgePush(batch, byChange);
       } catch (const std::exception& e) {
         result.transport = TransportError::BadResponse;
         result.detail = std::string("push answer: ") + e.what();
@@ -123,8 +130,6 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       if (listed)
         for (const Json& r : *listed) count(&r);
       for (const Json* r : byChange) count(r);
-      const size_t acknowledged =
-          listed ? m_store.acknowledgePush(batch, *listed) : m_store.acknowledgePush(batch, byChange);
       summary.pushed += acknowledged;
       done += acknowledged;
       if (acknowledged == 0) {  // the server named none of ours: do not loop forever

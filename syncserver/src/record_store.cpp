@@ -17,7 +17,7 @@ const std::string kRecordsColumns =
     " household_uuid TEXT NOT NULL, grid TEXT, deleted INTEGER NOT NULL DEFAULT 0)";
 // The fields table's columns, keyed by record id: a changeset's fields of one household file fill a few
 // neighbouring pages instead of pages spread by random uuids (docs/benchmarks.md "Where the merge time
-// goes"). A version is two integers (stamp, device id: stored_version.h), not 61 bytes of text. Who wrote a
+// goes"). A version is two integers (stamp, device id: synccore/stored_version.h), not 61 bytes of text. Who wrote a
 // field (author, device, change id) is in its change log row, found by seq: a merge reads and rewrites only
 // what it compares.
 const std::string kFieldsColumns =

@@ -2,8 +2,7 @@
 // The server's copy of every record: field values with versions, and the sequenced change log.
 #include "synccore/changeset.h"
 #include "synccore/sqlite.h"
-
-#include "stored_version.h"
+#include "synccore/stored_version.h"
 
 #include <functional>
 #include <map>
@@ -12,6 +11,9 @@
 #include <vector>
 
 namespace syncserver {
+
+using synccore::StoredVersion;
+using synccore::VersionCodec;
 
 using synccore::Json;
 using synccore::Value;

@@ -27,14 +27,17 @@ struct Reported {
 };
 
 /// A query of every field version the device file holds as (record_uuid, field, hlc) rows: the
-/// "<field>__v" columns of its household and person tables.
+/// "<field>__v" and "<field>__d" columns of its household and person tables, as text.
 std::string storedVersions(synccore::Database& raw) {
   std::string sql;
   for (const std::string table : {"household", "person"}) {
     for (const std::string& column : fixtures::versionColumns(raw, table)) {
       const std::string field = column.substr(0, column.size() - 3);
-      sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT uuid AS record_uuid, '" + field + "' AS field, \"" +
-             column + "\" AS hlc FROM " + table + " WHERE \"" + column + "\" IS NOT NULL";
+      const std::string stamp = "\"" + column + "\"";
+      const std::string hlc =
+          synccore::VersionCodec::textSql(stamp, "\"" + fixtures::versionDeviceColumn(column) + "\"");
+      sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT uuid AS record_uuid, '" + field + "' AS field, " +
+             hlc + " AS hlc FROM " + table + " WHERE " + stamp + " IS NOT NULL";
     }
   }
   REQUIRE_FALSE(sql.empty());

@@ -53,6 +53,11 @@ inline std::vector<std::string> versionColumns(synccore::Database& db, const std
   return out;
 }
 
+/// The device-id column beside a "<field>__v" version column ("<field>__d").
+inline std::string versionDeviceColumn(const std::string& versionColumn) {
+  return versionColumn.substr(0, versionColumn.size() - 1) + "d";
+}
+
 inline synccore::DeviceStore::Options options() {
   synccore::DeviceStore::Options o;
   o.today = [] { return today(); };

@@ -1,11 +1,13 @@
-// The device file's layout: field versions in "<field>__v" columns of the record tables, the upgrade
-// of store-format-1 files (versions in a table of their own), and the field keys a definition may not
-// use because the store's own columns are named so (docs/device-store.md, "Tables" and "Upgrades").
+// The device file's layout: field versions in "<field>__v" (stamp) and "<field>__d" (device id) columns
+// of the record tables, the upgrade of store-format-1 files (versions in a table of their own) and of
+// store-format-2 files (versions as text), and the field keys a definition may not use because the
+// store's own columns are named so (docs/device-store.md, "Tables" and "Upgrading the file's layout").
 #include "fixtures.h"
 #include "temp_dir.h"
 
 #include "synccore/random_id.h"
 #include "synccore/sqlite.h"
+#include "synccore/stored_version.h"
 
 #include <catch2/catch.hpp>
 
@@ -13,11 +15,24 @@ using namespace synccore;
 
 namespace {
 
-/// Turns a file made by this program back into store format 1: every "<field>__v" column's versions
-/// go into a field_version table and the columns are dropped.
-void toStoreFormat1(const std::string& path) {
-  Database db(path);
-  Transaction tx(db);
+/// Turns a file made by this program back into store format 2: each version's stamp and device id
+/// become its text in the "<field>__v" column, the "<field>__d" columns and table devices go.
+void toStoreFormat2(Database& db) {
+  for (const std::string table : {"household", "person", "visit"}) {
+    for (const std::string& column : fixtures::versionColumns(db, table)) {
+      const std::string device = "\"" + fixtures::versionDeviceColumn(column) + "\"";
+      db.exec("UPDATE " + table + " SET \"" + column + "\"=" + VersionCodec::textSql("\"" + column + "\"", device));
+      db.exec("ALTER TABLE " + table + " DROP COLUMN " + device);
+    }
+  }
+  db.exec("DROP TABLE devices");
+  db.exec("UPDATE meta SET value='2' WHERE key='store_format'");
+}
+
+/// Turns a file made by this program back into store format 1 (through format 2): every
+/// "<field>__v" column's versions go into a field_version table and the columns are dropped.
+void toStoreFormat1(Database& db) {
+  toStoreFormat2(db);
   db.exec("CREATE TABLE field_version(record_uuid TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,"
           " PRIMARY KEY(record_uuid, field)) WITHOUT ROWID");
   for (const std::string table : {"household", "person", "visit"}) {
@@ -29,6 +44,14 @@ void toStoreFormat1(const std::string& path) {
     }
   }
   db.exec("UPDATE meta SET value='1' WHERE key='store_format'");
+}
+
+/// Turns a file made by this program back into an older store format (1 or 2).
+void toStoreFormat(const std::string& path, int format) {
+  Database db(path);
+  Transaction tx(db);
+  if (format == 1) toStoreFormat1(db);
+  else toStoreFormat2(db);
   tx.commit();
 }
 
@@ -45,10 +68,16 @@ TEST_CASE("a field's version lives in its record's row and is written with its v
   CHECK(loaded->versions.size() == fixtures::household().size());
   Database raw(dir.file("d.db"), Database::Mode::ReadOnly);
   CHECK(raw.queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='field_version'") == 0);
-  auto st = raw.prepare("SELECT address__v FROM household WHERE uuid=?");
+  CHECK(raw.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 3);
+  // A version is an integer stamp and the id of its device, whose name is kept once.
+  auto st = raw.prepare("SELECT typeof(address__v), typeof(address__d), " +
+                        VersionCodec::textSql("address__v", "address__d") + " FROM household WHERE uuid=?");
   st.bind(1, uuid);
   REQUIRE(st.step());
-  CHECK(st.text(0) == loaded->versions.at("address"));
+  CHECK(st.text(0) == "integer");
+  CHECK(st.text(1) == "integer");
+  CHECK(st.text(2) == loaded->versions.at("address"));
+  CHECK(raw.queryInteger("SELECT count(*) FROM devices") == 1);
   // Every outbox entry's stamp is the version its field now has.
   auto outbox = raw.prepare("SELECT field, hlc FROM outbox WHERE record_uuid=?");
   outbox.bind(1, uuid);
@@ -60,7 +89,9 @@ TEST_CASE("a field's version lives in its record's row and is written with its v
   CHECK(entries == static_cast<int>(fixtures::household().size()));
 }
 
-TEST_CASE("a store-format-1 file is upgraded with every value and version kept", "[store][format][upgrade]") {
+TEST_CASE("a store-format-1 or -2 file is upgraded with every value and version kept", "[store][format][upgrade]") {
+  const int format = GENERATE(1, 2);
+  INFO("store format " << format);
   TempDir dir;
   const std::string path = dir.file("d.db");
   std::string household, head, removed, other;
@@ -87,15 +118,21 @@ TEST_CASE("a store-format-1 file is upgraded with every value and version kept",
     for (const std::string& uuid : {household, head, removed, other}) versions[uuid] = store.load(uuid)->versions;
   }
   REQUIRE(versions[removed].count(kDeletedField));
-  toStoreFormat1(path);
+  toStoreFormat(path, format);
   // A field an older definition had, with its answer and version (its column stays, as on any upgrade).
   const std::string retiredVersion = Hlc{HybridClock::systemWallMs(), 7, "old-device"}.toString();
   {
     Database db(path);
     db.exec("ALTER TABLE household ADD COLUMN retired_question");
     db.prepare("UPDATE household SET retired_question='旧答案' WHERE uuid=?").bind(1, household).run();
-    db.prepare("INSERT INTO field_version VALUES(?, 'retired_question', ?)").bind(1, household).bind(2, retiredVersion).run();
-    REQUIRE(fixtures::versionColumns(db, "household").empty());
+    if (format == 1) {
+      db.prepare("INSERT INTO field_version VALUES(?, 'retired_question', ?)").bind(1, household).bind(2, retiredVersion).run();
+      REQUIRE(fixtures::versionColumns(db, "household").empty());
+    } else {
+      db.exec("ALTER TABLE household ADD COLUMN retired_question__v");
+      db.prepare("UPDATE household SET retired_question__v=? WHERE uuid=?").bind(1, retiredVersion).bind(2, household).run();
+      REQUIRE(db.queryInteger("SELECT count(*) FROM household WHERE typeof(grid__v)='text'") == 2);
+    }
   }
   versions[household]["retired_question"] = retiredVersion;
 
@@ -109,8 +146,13 @@ TEST_CASE("a store-format-1 file is upgraded with every value and version kept",
   {
     Database raw(path, Database::Mode::ReadOnly);
     CHECK(raw.queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='field_version'") == 0);
-    CHECK(raw.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 2);
+    CHECK(raw.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 3);
     CHECK(raw.queryInteger("SELECT count(*) FROM household WHERE retired_question='旧答案'") == 1);
+    CHECK(raw.queryInteger("SELECT count(*) FROM household WHERE typeof(retired_question__v)='integer'"
+                           " AND typeof(retired_question__d)='integer'") == 1);
+    CHECK(raw.queryInteger("SELECT count(*) FROM household WHERE typeof(grid__v)<>'integer'") == 0);
+    // The device's own name, the other device's and the retired answer's: each once.
+    CHECK(raw.queryInteger("SELECT count(*) FROM devices") == 3);
   }
   // The upgraded file goes on working: an edit's base is the version the file had.
   const size_t before = store.outboxSize();
@@ -129,7 +171,7 @@ TEST_CASE("a version of no record stops the upgrade and leaves the file as it wa
     DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
     REQUIRE(store.save({{"household", "", "", fixtures::household(), false}}).ok());
   }
-  toStoreFormat1(path);
+  toStoreFormat(path, 1);
   int64_t rows = 0;
   {
     Database db(path);
@@ -148,6 +190,42 @@ TEST_CASE("a version of no record stops the upgrade and leaves the file as it wa
   CHECK(db.queryInteger("SELECT count(*) FROM field_version") == rows);
   CHECK(fixtures::versionColumns(db, "household").empty());
   CHECK(db.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 1);
+}
+
+TEST_CASE("a version text that is no clock stamp stops the upgrade and leaves the file as it was",
+          "[store][format][upgrade]") {
+  TempDir dir;
+  const std::string path = dir.file("d.db");
+  {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    REQUIRE(store.save({{"household", "", "", fixtures::household(), false},
+                        {"household", "", "", fixtures::household("G01", "李四"), false}}).ok());
+  }
+  toStoreFormat(path, 2);
+  const auto versionsIn = [](Database& db) {
+    auto st = db.prepare("SELECT group_concat(address__v || '|' || grid__v, ';') FROM household");
+    REQUIRE(st.step());
+    return st.text(0);
+  };
+  std::string before;
+  {
+    Database db(path);
+    db.exec("UPDATE household SET address__v='yesterday' WHERE rowid=(SELECT min(rowid) FROM household)");
+    before = versionsIn(db);
+  }
+  try {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    FAIL("the upgrade should have stopped");
+  } catch (const StoreError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("1 field versions are not clock stamps") != std::string::npos);
+    CHECK(message.find("无法升级设备数据文件") != std::string::npos);
+  }
+  Database db(path, Database::Mode::ReadOnly);
+  CHECK(versionsIn(db) == before);
+  CHECK_FALSE(db.hasColumn("household", "address__d"));
+  CHECK(db.queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='devices'") == 0);
+  CHECK(db.queryInteger("SELECT value FROM meta WHERE key='store_format'") == 2);
 }
 
 TEST_CASE("a definition may not use the store's own column names as field keys", "[definition]") {

@@ -109,7 +109,7 @@ TEST_CASE("an acknowledgement by position: null is applied as sent, a result set
   PushBatch batch = store.nextPushBatch(4);
   REQUIRE(batch.entries.size() == 4);
   const OutboxEntry& settled = batch.entries[1];
-  const std::string serverVersion = "999999999999999999-00000-another-device";
+  const std::string serverVersion = Hlc{HybridClock::systemWallMs() + 1000, 0, "another-device"}.toString();
   // What pushResultsByChange gives for a format 2 answer: null where the change was applied as sent.
   const Json conflict{{"change_id", settled.changeId}, {"outcome", "conflict"}, {"applied", false},
                       {"conflict_id", "c-1"}, {"conflict_kind", "concurrent_edit"},
@@ -127,6 +127,7 @@ TEST_CASE("an acknowledgement by position: null is applied as sent, a result set
         }) == 2);
   // The conflict's field settles to the server's value, and the worker gets a notice of it.
   CHECK(store.load(settled.recordUuid)->values.at(settled.field) == "服务器的值");
+  CHECK(store.load(settled.recordUuid)->versions.at(settled.field) == serverVersion);
   const auto notices = store.notices();
   REQUIRE(notices.size() == 1);
   CHECK(notices[0].kind == "conflict");
@@ -247,6 +248,55 @@ TEST_CASE("a record's changes stored in one UPDATE end as they would one page at
   const auto found = grouped.listHouseholds(fixtures::person("马文明", "head").at("id_number").get<std::string>());
   REQUIRE(found.size() == 1);
   CHECK(found.front().uuid == household);
+}
+
+TEST_CASE("a page mixing records the device has and new ones stores every one of them", "[store][pull]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  auto saved = store.save({{"household", "", "", fixtures::household("G01", "张三"), false},
+                           {"household", "", "", fixtures::household("G01", "李四"), false},
+                           {"household", "", "", fixtures::household("G01", "王五"), false}});
+  REQUIRE(saved.ok());
+  const std::string known1 = saved.uuids[0], known2 = saved.uuids[1], known3 = saved.uuids[2];
+  // Pushed and applied as sent: no pending edit holds a pulled field back.
+  const PushBatch batch = store.nextPushBatch(1000);
+  REQUIRE(store.acknowledgePush(batch, std::vector<const Json*>(batch.entries.size(), nullptr)) == batch.entries.size());
+  REQUIRE(store.outboxSize() == 0);
+  const std::string new1 = newUuid(), new2 = newUuid(), new3 = newUuid(), newDeleted = newUuid();
+  int64_t seq = 0;
+  std::vector<PulledChange> page;
+  const auto add = [&](const std::string& uuid, const std::string& field, const Value& value) {
+    page.push_back(fixtures::pulledChange("household", uuid, "", field, value, ++seq));
+  };
+  // Known, new, new, known, new, a known record's tombstone alone, a new record's tombstone alone:
+  // each switch between a record the device has and a new one, both ways.
+  add(known1, "head_name", "张三丰");
+  add(new1, "grid", "G01");
+  add(new1, "head_name", "新户一");
+  add(new2, "head_name", "新户二");
+  add(known2, "address", "玉泉家园8号楼");
+  add(known2, "head_name", "李四光");
+  add(new3, "head_name", "新户三");
+  add(known3, kDeletedField, true);
+  add(newDeleted, kDeletedField, true);
+  REQUIRE(store.applyPulled(page, seq) == page.size());
+
+  CHECK(store.load(known1)->values.at("head_name") == "张三丰");
+  CHECK(store.load(known1)->values.at("address") == fixtures::household().at("address"));  // kept
+  CHECK(store.load(new1)->values.at("grid") == "G01");
+  CHECK(store.load(new1)->values.at("head_name") == "新户一");
+  CHECK(store.load(new2)->values.at("head_name") == "新户二");
+  CHECK(store.load(known2)->values.at("address") == "玉泉家园8号楼");
+  CHECK(store.load(known2)->values.at("head_name") == "李四光");
+  CHECK(store.load(new3)->values.at("head_name") == "新户三");
+  CHECK(store.load(known3)->deleted);
+  REQUIRE(store.load(newDeleted));
+  CHECK(store.load(newDeleted)->deleted);
+  // Every pulled version is the one its field now has.
+  for (const PulledChange& p : page) {
+    INFO(p.change.record << " " << p.change.field);
+    CHECK(store.load(p.change.record)->versions.at(p.change.field) == p.version);
+  }
 }
 
 TEST_CASE("a grouped pull keeps a field with a pending local edit", "[store][pull]") {

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <synccore/changeset.h>
+#include <synccore/changeset_columns.h>
 #include <synccore/sync_client.h>
 
 #include <mutex>
@@ -125,4 +126,47 @@ TEST_CASE("a push answer with outcomes of the wrong type acknowledges nothing an
   CHECK_FALSE(summary.messageZh.empty());
   CHECK(summary.applied + summary.duplicate + summary.conflicts == 0);
   CHECK(store.outboxSize() == entries);  // everything stays on the tablet
+}
+
+TEST_CASE("a push answer whose server version is no clock stamp leaves the whole batch and fails clearly",
+          "[sync_client]") {
+  TempDir dir;
+  LocalServer server;
+  // A format 2 answer that lists every change as a conflict whose "current" version is not a stamp.
+  server.routes().Post("/v1/changesets", [](const httplib::Request& req, httplib::Response& res) {
+    const Json body = Json::parse(req.body);
+    const Changeset cs = changesetFromColumns(body);
+    Json results = Json::array();
+    for (size_t i = 0; i < cs.changes.size(); ++i)
+      results.push_back(Json{{"index", i},
+                             {"change_id", cs.changes[i].changeId},
+                             {"outcome", "conflict"},
+                             {"current", Json{{"value", "服务器的值"}, {"version", "yesterday"}, {"record_deleted", false}}}});
+    res.set_content(Json{{"format", 2}, {"id", body.at("id")}, {"last_seq", 7}, {"changes", results.size()},
+                         {"results", results}}
+                        .dump(),
+                    "application/json");
+  });
+  server.start();
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  store.setSetting("token", "test-token", true);
+  auto saved = store.save({RecordWrite{"household", "", "", fixtures::household()}});
+  REQUIRE(saved.ok());
+  const auto before = store.load(saved.uuids.front());
+  const size_t entries = store.outboxSize();
+  HttpClient http(server.url());
+  http.setBearerToken("test-token");
+  SyncClient client(store, http);
+  SyncSummary summary;
+  REQUIRE_NOTHROW(summary = client.sync());
+  CHECK_FALSE(summary.ok);
+  CHECK(summary.errorCode == "bad_response");
+  CHECK_FALSE(summary.messageZh.empty());
+  CHECK(summary.pushed == 0);
+  CHECK(summary.conflicts == 0);
+  CHECK(store.outboxSize() == entries);  // everything stays on the tablet
+  CHECK(store.notices().empty());
+  const auto after = store.load(saved.uuids.front());
+  CHECK(after->values == before->values);
+  CHECK(after->versions == before->versions);
 }

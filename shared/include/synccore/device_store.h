@@ -5,6 +5,7 @@
 #include "synccore/field_cipher.h"
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
+#include "synccore/stored_version.h"
 #include "synccore/survey_definition.h"
 #include "synccore/validation.h"
 
@@ -232,6 +233,9 @@ class DeviceStore {
   void migrate();
   /// Upgrades a store-format-1 file: its field_version table's rows move into "<field>__v" columns.
   void moveVersionsIntoRecords();
+  /// Upgrades a store-format-2 file: each version text becomes a stamp ("<field>__v") and a device id
+  /// ("<field>__d").
+  void storeVersionsAsStamps();
   void findVersionColumns();
   void loadKeyCheck();
   std::optional<StoredRecord> loadLocked(const std::string& uuid) const;
@@ -251,11 +255,11 @@ class DeviceStore {
   void settleToServer(const RecordTypeDef& def, const OutboxEntry& entry, const Json& current);
   /// acknowledgePush's work on one entry, with the lock and transaction held: true if it left the outbox.
   bool acknowledgeEntry(const OutboxEntry& entry, const Json* result);
-  /// A known field's new value and the version that set it (empty: the field was never set).
+  /// A known field's new value and the version that set it (none: the field was never set).
   struct FieldValue {
     const FieldDef* field;
     const Value* value;
-    const std::string* version;
+    std::optional<StoredVersion> version;
   };
   /// Writes known fields of one record, values and versions, in one UPDATE.
   void setLocalValues(const RecordTypeDef& def, const std::string& uuid, const std::vector<FieldValue>& values);
@@ -264,12 +268,17 @@ class DeviceStore {
   /// The UPDATE that assigns any of a record type's fields in one statement (see setLocalValues).
   const std::string& recordUpdateSql(const RecordTypeDef& def, bool withBlindIndexes);
   /// Sets a record's deleted flag and, when given, the flag's version.
-  void setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted, const std::string& version);
-  /// Keeps the device's clock ahead of every version it stores from the server.
-  void observeVersion(const std::string& version);
+  void setDeleted(const RecordTypeDef& def, const std::string& uuid, bool deleted,
+                  const std::optional<StoredVersion>& version);
+  /// The stored form of a version from the server (none for empty text), with the device's clock kept
+  /// ahead of it. Throws StoreError for text that is not a storable HLC stamp.
+  std::optional<StoredVersion> storeObserved(const std::string& version);
+  /// A stored version's text, as the rest of the program knows versions.
+  std::string versionText(const Statement& st, int stampColumn) const;
   /// Stores a pulled page's consecutive changes of one record: the newest value of each known field
-  /// in one UPDATE; the deleted flag and fields the definition does not know alone.
-  void storePulledRun(const std::vector<const PulledChange*>& run);
+  /// in one UPDATE; the deleted flag and fields the definition does not know alone. `expectNew` says
+  /// whether the page's last record was new, and is set for this one.
+  void storePulledRun(const std::vector<const PulledChange*>& run, bool& expectNew);
   bool hasPending(const std::string& uuid, const std::string& field) const;
   /// Outbox entries in order, at most `limit` (0: all), or only the one with `changeId`.
   std::vector<OutboxEntry> outboxLocked(size_t limit = 0, const std::string& changeId = {}) const;
@@ -280,6 +289,7 @@ class DeviceStore {
   mutable std::mutex m_mutex;
   const SurveyDefinition& m_definition;
   std::unique_ptr<Database> m_db;
+  std::unique_ptr<VersionCodec> m_versions;  // device names of versions, in table devices
   std::unique_ptr<FieldCipher> m_cipher;
   std::unique_ptr<HybridClock> m_clock;
   std::function<CivilDate()> m_today;

@@ -1,11 +1,9 @@
-#include "stored_version.h"
-
-#include "synccore/hlc.h"
+#include "synccore/stored_version.h"
 
 #include <limits>
 #include <stdexcept>
 
-namespace syncserver {
+namespace synccore {
 
 namespace {
 // The counter takes five decimal digits of the HLC text, so stamp = wall ms × 100,000 + counter keeps
@@ -13,23 +11,19 @@ namespace {
 constexpr int64_t kCounterSpan = 100000;
 constexpr int64_t kMaxWallMs = std::numeric_limits<int64_t>::max() / kCounterSpan - 1;
 
-bool storable(const synccore::Hlc& hlc) {
-  return hlc.wallMs >= 0 && hlc.wallMs <= kMaxWallMs && hlc.counter < kCounterSpan;
-}
-
-int64_t stampOf(const synccore::Hlc& hlc) {
-  if (!storable(hlc)) throw std::invalid_argument("version out of the storable range");
+int64_t stampOf(const Hlc& hlc) {
+  if (!VersionCodec::storable(hlc)) throw std::invalid_argument("version out of the storable range");
   return hlc.wallMs * kCounterSpan + hlc.counter;
 }
 
-synccore::Hlc parsed(const std::string& version) {
-  auto hlc = synccore::Hlc::parse(version);
+Hlc parsed(const std::string& version) {
+  auto hlc = Hlc::parse(version);
   if (!hlc) throw std::invalid_argument("not an HLC version: " + version);
   return *hlc;
 }
 }  // namespace
 
-VersionCodec::VersionCodec(synccore::Database& db) : m_db(db) {
+VersionCodec::VersionCodec(Database& db) : m_db(db) {
   m_db.exec("CREATE TABLE IF NOT EXISTS devices(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
   sqlite3_rollback_hook(m_db.handle(), [](void* self) { static_cast<VersionCodec*>(self)->forgetIds(); }, this);
 }
@@ -46,13 +40,16 @@ void VersionCodec::forgetIds() {
   m_names.clear();
 }
 
-StoredVersion VersionCodec::store(const std::string& version) {
-  const auto hlc = parsed(version);
-  return {stampOf(hlc), deviceId(hlc.device)};
+bool VersionCodec::storable(const Hlc& hlc) {
+  return hlc.wallMs >= 0 && hlc.wallMs <= kMaxWallMs && hlc.counter < kCounterSpan;
 }
 
+StoredVersion VersionCodec::store(const std::string& version) { return store(parsed(version)); }
+
+StoredVersion VersionCodec::store(const Hlc& version) { return {stampOf(version), deviceId(version.device)}; }
+
 std::optional<StoredVersion> VersionCodec::find(const std::string& version) const {
-  auto hlc = synccore::Hlc::parse(version);
+  auto hlc = Hlc::parse(version);
   if (!hlc || !storable(*hlc)) return std::nullopt;
   auto device = knownDeviceId(hlc->device);
   if (!device) return std::nullopt;
@@ -86,7 +83,7 @@ const std::string& VersionCodec::deviceName(int64_t id) const {
 }
 
 std::string VersionCodec::text(const StoredVersion& version) const {
-  return synccore::Hlc{version.stamp / kCounterSpan, static_cast<uint32_t>(version.stamp % kCounterSpan),
+  return Hlc{version.stamp / kCounterSpan, static_cast<uint32_t>(version.stamp % kCounterSpan),
                        deviceName(version.device)}
       .toString();
 }
@@ -98,6 +95,12 @@ std::string VersionCodec::stampSql(const std::string& column) {
 
 std::string VersionCodec::deviceSql(const std::string& column) { return "substr(" + column + ", 26)"; }
 
+std::string VersionCodec::textSql(const std::string& stampColumn, const std::string& deviceColumn) {
+  const std::string span = std::to_string(kCounterSpan);
+  return "iif(" + stampColumn + " IS NULL, NULL, printf('%018d-%05d-%s', " + stampColumn + " / " + span + ", " +
+         stampColumn + " % " + span + ", (SELECT name FROM devices WHERE id = " + deviceColumn + ")))";
+}
+
 std::string VersionCodec::storableSql(const std::string& column) {
   std::string digits18, digits5;
   for (int i = 0; i < 18; ++i) digits18 += "[0-9]";
@@ -106,4 +109,4 @@ std::string VersionCodec::storableSql(const std::string& column) {
          std::to_string(kMaxWallMs) + ")";
 }
 
-}  // namespace syncserver
+}  // namespace synccore
