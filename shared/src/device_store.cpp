@@ -28,6 +28,15 @@ std::string cellContext(const std::string& uuid, const std::string& field) { ret
 // Parameters per field of the record-wide UPDATE (see recordUpdateSql).
 constexpr size_t kUpdateParameters = 5;
 
+// The outbox's layout (store format 3: the change id is not indexed; entries are found by seq).
+std::string outboxTableSql(const std::string& name) {
+  return "CREATE TABLE IF NOT EXISTS " + name +
+         "(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+         " change_id TEXT NOT NULL, record_type TEXT NOT NULL, record_uuid TEXT NOT NULL,"
+         " parent_uuid TEXT, field TEXT NOT NULL, value BLOB, sealed INTEGER NOT NULL DEFAULT 0,"
+         " base_version TEXT, hlc TEXT NOT NULL, author TEXT NOT NULL)";
+}
+
 Value normalised(const FieldDef* f, const Value& v) {
   if (f && f->type == FieldType::Decimal && v.is_number()) return v.get<double>();
   return v;
@@ -147,12 +156,10 @@ void DeviceStore::migrate() {
   findVersionColumns();
   if (storeFormat < 3) storeVersionsAsStamps();
   if (newFile || storeFormat != kStoreFormat) metaSet("store_format", std::to_string(kStoreFormat));
-  m_db->exec(
-      "CREATE TABLE IF NOT EXISTS outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-      " change_id TEXT NOT NULL UNIQUE, record_type TEXT NOT NULL, record_uuid TEXT NOT NULL,"
-      " parent_uuid TEXT, field TEXT NOT NULL, value BLOB, sealed INTEGER NOT NULL DEFAULT 0,"
-      " base_version TEXT, hlc TEXT NOT NULL, author TEXT NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS outbox_record_field ON outbox(record_uuid, field)");
+  if (storeFormat < 3 && m_db->queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='outbox'") > 0)
+    rebuildOutbox();
+  m_db->exec(outboxTableSql("outbox"));
+  m_db->exec("CREATE INDEX IF NOT EXISTS outbox_record_field ON outbox(record_uuid, field)");
   m_db->exec("CREATE INDEX IF NOT EXISTS outbox_parent ON outbox(parent_uuid)");
   m_db->exec(
       "CREATE TABLE IF NOT EXISTS notices(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
@@ -210,6 +217,34 @@ void DeviceStore::moveVersionsIntoRecords() {
                      " / 无法升级设备数据文件:有 " + std::to_string(versions - moved) +
                      " 个字段版本找不到所属记录,文件未作任何改动");
   m_db->exec("DROP TABLE field_version");
+}
+
+void DeviceStore::rebuildOutbox() {
+  // Store format 2's outbox kept a unique index of change ids, written with every saved change and
+  // searched only for the changeset in flight, which now names its first and last seq instead.
+  const std::string inflight = metaGet("inflight_changeset");
+  if (!inflight.empty()) {
+    const Json old = Json::parse(inflight, nullptr, false);
+    auto range = m_db->prepare("SELECT min(seq), max(seq) FROM outbox WHERE change_id IN (SELECT value FROM json_each(?))");
+    range.bind(1, old.is_object() && old.contains("change_ids") ? old["change_ids"].dump() : "[]");
+    if (old.is_object() && old.contains("id") && range.step() && !range.isNull(0))
+      metaSet("inflight_changeset", Json{{"id", old["id"]}, {"first_seq", range.int64(0)}, {"last_seq", range.int64(1)}}.dump());
+    else
+      m_db->exec("DELETE FROM meta WHERE key='inflight_changeset'");
+  }
+  // Seqs go on from where they were (AUTOINCREMENT's counter), not from the largest one left.
+  auto counter = m_db->prepare("SELECT seq FROM sqlite_sequence WHERE name='outbox'");
+  const int64_t lastSeq = counter.step() ? counter.int64(0) : -1;  // -1: no entry was ever written
+  counter.reset();
+  m_db->exec(outboxTableSql("outbox_rebuilt"));
+  m_db->exec("INSERT INTO outbox_rebuilt SELECT seq, change_id, record_type, record_uuid, parent_uuid, field, value,"
+             " sealed, base_version, hlc, author FROM outbox");
+  m_db->exec("DROP TABLE outbox");
+  m_db->exec("ALTER TABLE outbox_rebuilt RENAME TO outbox");
+  if (lastSeq >= 0) {
+    m_db->exec("DELETE FROM sqlite_sequence WHERE name='outbox'");
+    m_db->prepare("INSERT INTO sqlite_sequence(name, seq) VALUES('outbox', ?)").bind(1, lastSeq).run();
+  }
 }
 
 void DeviceStore::storeVersionsAsStamps() {
@@ -563,15 +598,12 @@ std::vector<OutboxEntry> DeviceStore::outbox() const {
   return outboxLocked();
 }
 
-std::vector<OutboxEntry> DeviceStore::outboxLocked(size_t limit, const std::string& changeId) const {
+std::vector<OutboxEntry> DeviceStore::outboxLocked(size_t limit, int64_t firstSeq, int64_t lastSeq) const {
   std::vector<OutboxEntry> out;
-  const std::string columns =
+  auto st = m_db->cached(
       "SELECT seq, change_id, record_type, record_uuid, parent_uuid, field, value, sealed, base_version, hlc, author"
-      " FROM outbox";
-  // Two texts, so a lookup by change id uses its unique index instead of scanning the outbox.
-  auto st = m_db->cached(columns + (changeId.empty() ? " ORDER BY seq LIMIT ?1" : " WHERE change_id = ?2 LIMIT ?1"));
-  st.bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit));
-  if (!changeId.empty()) st.bind(2, changeId);
+      " FROM outbox WHERE seq BETWEEN ?2 AND ?3 ORDER BY seq LIMIT ?1");
+  st.bind(1, limit == 0 ? int64_t{-1} : static_cast<int64_t>(limit)).bind(2, firstSeq).bind(3, lastSeq);
   while (st.step()) {
     OutboxEntry e;
     e.seq = st.int64(0);
@@ -655,25 +687,21 @@ Json SyncNotice::toJson() const {
 
 PushBatch DeviceStore::nextPushBatch(size_t maxEntries) {
   std::lock_guard lock(m_mutex);
-  PushBatch batch;
-  const std::string inflight = metaGet("inflight_changeset");
-  if (!inflight.empty()) {
-    Json j = Json::parse(inflight);
-    batch.changesetId = j["id"];
-    for (const auto& id : j["change_ids"])
-      for (auto& e : outboxLocked(1, id)) batch.entries.push_back(std::move(e));
+  // A batch is every entry from its first seq to its last: seqs only grow and an entry leaves only
+  // with the acknowledgement or refusal that also ends the batch, so the same range read again
+  // after a crash gives the same changes, sent again under the same changeset id.
+  const Json inflight = Json::parse(metaGet("inflight_changeset", "{}"), nullptr, false);
+  if (inflight.is_object() && inflight.contains("first_seq")) {
+    PushBatch batch{inflight.value("id", ""), outboxLocked(0, inflight.value("first_seq", int64_t{0}),
+                                                           inflight.value("last_seq", int64_t{-1}))};
     if (!batch.entries.empty()) return batch;
   }
-  auto all = outboxLocked(maxEntries);
-  batch = PushBatch{newUuid(), {}};
-  Json changeIds = Json::array();
-  for (auto& e : all) {
-    if (batch.entries.size() >= maxEntries) break;
-    changeIds.push_back(e.changeId);
-    batch.entries.push_back(std::move(e));
-  }
+  if (maxEntries == 0) return {};
+  PushBatch batch{newUuid(), outboxLocked(maxEntries)};
   if (!batch.entries.empty())
-    metaSet("inflight_changeset", Json{{"id", batch.changesetId}, {"change_ids", changeIds}}.dump());
+    metaSet("inflight_changeset", Json{{"id", batch.changesetId},
+                                       {"first_seq", batch.entries.front().seq},
+                                       {"last_seq", batch.entries.back().seq}}.dump());
   return batch;
 }
 
@@ -879,19 +907,27 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const std::vector<co
   return removed;
 }
 
-size_t DeviceStore::rejectChanges(const Json& rejected) {
+size_t DeviceStore::rejectChanges(const PushBatch& batch, const Json& rejected) {
+  // Refusals name their change: each finds its entry in the batch that was sent; others are ignored.
+  std::unordered_map<std::string_view, const OutboxEntry*> sent;
+  for (const OutboxEntry& e : batch.entries) sent.emplace(e.changeId, &e);
   std::lock_guard lock(m_mutex);
   Transaction tx(*m_db);
   size_t moved = 0;
   for (const Json& r : rejected) {
-    const std::string changeId = r.value("change_id", "");
-    auto found = changeId.empty() ? std::vector<OutboxEntry>{} : outboxLocked(1, changeId);
-    if (found.empty()) continue;
-    const OutboxEntry& e = found.front();
+    const std::string* changeId = r.is_object() ? textMember(r, "change_id") : nullptr;
+    const auto found = changeId ? sent.find(*changeId) : sent.end();
+    if (found == sent.end()) continue;
+    const OutboxEntry& e = *found->second;
+    m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
+    if (m_db->changes() == 0) continue;  // refused already (the same answer taken twice)
     // The refused value is kept as a notice for the worker to fix: nothing collected is dropped.
-    addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, r.value("code", ""), "",
-               r.value("message_zh", ""), r.value("message", ""), ""});
-    m_db->cached("DELETE FROM outbox WHERE change_id=?").bind(1, e.changeId).run();
+    const auto text = [&r](const char* key) {
+      const std::string* t = textMember(r, key);
+      return t ? *t : std::string();
+    };
+    addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, text("code"), "", text("message_zh"),
+               text("message"), ""});
     ++moved;
   }
   m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();

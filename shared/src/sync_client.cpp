@@ -144,7 +144,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     if ((result.status == 403 || result.status == 422) && result.json.is_object() && result.json.contains("rejected") &&
         !result.json["rejected"].empty()) {
       // Refused changes leave the outbox as notices for the worker; the rest goes again.
-      const size_t moved = m_store.rejectChanges(result.json["rejected"]);
+      const size_t moved = m_store.rejectChanges(batch, result.json["rejected"]);
       summary.rejected += moved;
       done += moved;
       if (moved > 0) continue;

@@ -8,6 +8,7 @@
 
 #include <QDate>
 
+#include <limits>
 #include <stdexcept>
 
 namespace apptest {
@@ -103,9 +104,11 @@ std::string TempTablet::addVisit(const std::string& household, const std::string
 }
 
 void TempTablet::refuse(const std::string& uuid, const std::string& field, const std::string& message) {
-  for (const auto& e : store().outbox())
+  // As a push does: the outbox goes as one batch and the server refuses this entry of it.
+  const synccore::PushBatch batch = store().nextPushBatch(std::numeric_limits<size_t>::max());
+  for (const auto& e : batch.entries)
     if (e.recordUuid == uuid && e.field == field) {
-      store().rejectChanges(synccore::Json::array(
+      store().rejectChanges(batch, synccore::Json::array(
           {{{"change_id", e.changeId}, {"code", "forbidden"}, {"message_zh", message}, {"message", message}}}));
       m_session->notifyDataChanged();
       return;

@@ -16,8 +16,22 @@ using namespace synccore;
 namespace {
 
 /// Turns a file made by this program back into store format 2: each version's stamp and device id
-/// become its text in the "<field>__v" column, the "<field>__d" columns and table devices go.
+/// become its text in the "<field>__v" column, the "<field>__d" columns and table devices go; the
+/// outbox's change ids get their unique index and the batch in flight is named by its change ids.
 void toStoreFormat2(Database& db) {
+  db.exec("CREATE UNIQUE INDEX outbox_change_id ON outbox(change_id)");
+  auto inflight = db.prepare("SELECT value FROM meta WHERE key='inflight_changeset'");
+  if (inflight.step()) {
+    const Json batch = Json::parse(inflight.text(0));
+    inflight.reset();
+    Json changeIds = Json::array();
+    auto ids = db.prepare("SELECT change_id FROM outbox WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    ids.bind(1, batch.at("first_seq").get<int64_t>()).bind(2, batch.at("last_seq").get<int64_t>());
+    while (ids.step()) changeIds.push_back(ids.text(0));
+    db.prepare("UPDATE meta SET value=? WHERE key='inflight_changeset'")
+        .bind(1, Json{{"id", batch.at("id")}, {"change_ids", changeIds}}.dump())
+        .run();
+  }
   for (const std::string table : {"household", "person", "visit"}) {
     for (const std::string& column : fixtures::versionColumns(db, table)) {
       const std::string device = "\"" + fixtures::versionDeviceColumn(column) + "\"";
@@ -97,6 +111,8 @@ TEST_CASE("a store-format-1 or -2 file is upgraded with every value and version 
   std::string household, head, removed, other;
   Json snapshot;
   std::map<std::string, std::map<std::string, std::string>> versions;
+  PushBatch inFlight;
+  std::vector<OutboxEntry> outbox;
   {
     DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
     auto saved = store.save({{"household", "", "", fixtures::household(), false}});
@@ -116,8 +132,19 @@ TEST_CASE("a store-format-1 or -2 file is upgraded with every value and version 
                                fixtures::pulledChange("household", other, "", "head_name", "李秀兰", 2)}, 2) == 2);
     snapshot = store.snapshot();
     for (const std::string& uuid : {household, head, removed, other}) versions[uuid] = store.load(uuid)->versions;
+    // The first entries were pushed and acknowledged; the next two were sent and the answer never came.
+    const PushBatch pushed = store.nextPushBatch(2);
+    REQUIRE(store.acknowledgePush(pushed, std::vector<const Json*>(2, nullptr)) == 2);
+    inFlight = store.nextPushBatch(2);
+    REQUIRE(inFlight.entries.size() == 2);
+    outbox = store.outbox();
   }
   REQUIRE(versions[removed].count(kDeletedField));
+  const auto seqCounter = [&path] {
+    Database db(path, Database::Mode::ReadOnly);
+    return db.queryInteger("SELECT seq FROM sqlite_sequence WHERE name='outbox'");
+  };
+  const int64_t lastSeq = seqCounter();
   toStoreFormat(path, format);
   // A field an older definition had, with its answer and version (its column stays, as on any upgrade).
   const std::string retiredVersion = Hlc{HybridClock::systemWallMs(), 7, "old-device"}.toString();
@@ -154,14 +181,57 @@ TEST_CASE("a store-format-1 or -2 file is upgraded with every value and version 
     // The device's own name, the other device's and the retired answer's: each once.
     CHECK(raw.queryInteger("SELECT count(*) FROM devices") == 3);
   }
+  // The outbox: the same entries and seqs, no index of change ids, the counter where it was, and the
+  // batch in flight comes back whole under its changeset id.
+  const auto changeIdsOf = [](const std::vector<OutboxEntry>& entries) {
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (const OutboxEntry& e : entries) out.emplace_back(e.seq, e.changeId);
+    return out;
+  };
+  CHECK(changeIdsOf(store.outbox()) == changeIdsOf(outbox));
+  CHECK(seqCounter() == lastSeq);
+  {
+    Database raw(path, Database::Mode::ReadOnly);
+    CHECK(raw.queryInteger("SELECT count(*) FROM pragma_index_list('outbox') AS l"
+                           " JOIN pragma_index_info(l.name) AS i WHERE i.name='change_id'") == 0);
+  }
+  const PushBatch again = store.nextPushBatch(500);
+  CHECK(again.changesetId == inFlight.changesetId);
+  CHECK(changeIdsOf(again.entries) == changeIdsOf(inFlight.entries));
+  REQUIRE(store.acknowledgePush(again, std::vector<const Json*>(again.entries.size(), nullptr)) == 2);
   // The upgraded file goes on working: an edit's base is the version the file had.
   const size_t before = store.outboxSize();
   RecordWrite edit{"household", household, "", {{"address", "玉泉家园5号楼"}}, false};
   REQUIRE(store.save({edit}).ok());
-  const auto outbox = store.outbox();
-  REQUIRE(outbox.size() == before + 1);
-  CHECK(outbox.back().baseVersion == versions[household].at("address"));
-  CHECK(store.load(household)->versions.at("address") == outbox.back().hlc);
+  const auto after = store.outbox();
+  REQUIRE(after.size() == before + 1);
+  CHECK(after.back().seq == lastSeq + 1);
+  CHECK(after.back().baseVersion == versions[household].at("address"));
+  CHECK(store.load(household)->versions.at("address") == after.back().hlc);
+}
+
+TEST_CASE("an upgraded outbox numbers new entries after every entry it ever had", "[store][format][upgrade]") {
+  TempDir dir;
+  const std::string path = dir.file("d.db");
+  int64_t lastSeq = 0;
+  std::string household;
+  {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    auto saved = store.save({{"household", "", "", fixtures::household(), false}});
+    REQUIRE(saved.ok());
+    household = saved.uuids.front();
+    // Everything pushed and acknowledged: the outbox is empty, its counter is not.
+    const PushBatch all = store.nextPushBatch(500);
+    REQUIRE(store.acknowledgePush(all, std::vector<const Json*>(all.entries.size(), nullptr)) == all.entries.size());
+    REQUIRE(store.outboxSize() == 0);
+    lastSeq = all.entries.back().seq;
+  }
+  toStoreFormat(path, 2);
+  DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+  REQUIRE(store.save({{"household", household, "", {{"address", "玉泉家园5号楼"}}, false}}).ok());
+  REQUIRE(store.outboxSize() == 1);
+  // A seq is never given twice: a batch in flight is named by its first and last seq.
+  CHECK(store.outbox().front().seq == lastSeq + 1);
 }
 
 TEST_CASE("a version of no record stops the upgrade and leaves the file as it was", "[store][format][upgrade]") {

@@ -101,6 +101,43 @@ TEST_CASE("an acknowledgement removes exactly the sent entries the answer names,
   CHECK(next.entries.back().changeId == notSent.changeId);
 }
 
+TEST_CASE("a batch in flight comes back whole under its id after a restart, without later saves", "[store][push]") {
+  TempDir dir;
+  const std::string path = dir.file("d.db");
+  PushBatch sent;
+  {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    REQUIRE(store.save({{"household", "", "", fixtures::household(), false}}).ok());
+    sent = store.nextPushBatch(3);
+    REQUIRE(sent.entries.size() == 3);
+    // The answer never comes; the worker goes on saving.
+    REQUIRE(store.save({{"household", "", "", fixtures::household("G01", "李四"), false}}).ok());
+  }
+  DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+  const auto idsOf = [](const PushBatch& b) {
+    std::vector<std::string> ids;
+    for (const OutboxEntry& e : b.entries) ids.push_back(e.changeId);
+    return ids;
+  };
+  const PushBatch again = store.nextPushBatch(500);
+  CHECK(again.changesetId == sent.changesetId);
+  CHECK(idsOf(again) == idsOf(sent));
+  // A refusal names one entry of the batch and one change that was not sent: only the first leaves.
+  const size_t before = store.outboxSize();
+  const OutboxEntry notSent = store.outbox().back();
+  CHECK(store.rejectChanges(again, Json::array({Json{{"change_id", again.entries[1].changeId}, {"code", "forbidden"}},
+                                                Json{{"change_id", notSent.changeId}, {"code", "forbidden"}}})) == 1);
+  CHECK(store.outboxSize() == before - 1);
+  REQUIRE(store.notices().size() == 1);
+  CHECK(store.notices().front().field == again.entries[1].field);
+  // The refusal ends the batch: the rest goes again under a new id, from the oldest entry on.
+  const PushBatch next = store.nextPushBatch(500);
+  CHECK(next.changesetId != sent.changesetId);
+  CHECK(next.entries.size() == before - 1);
+  CHECK(next.entries.front().changeId == sent.entries[0].changeId);
+  CHECK(next.entries.back().changeId == notSent.changeId);
+}
+
 TEST_CASE("an acknowledgement by position: null is applied as sent, a result settles or waits", "[store][push]") {
   TempDir dir;
   DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());

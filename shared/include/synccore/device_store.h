@@ -10,6 +10,7 @@
 #include "synccore/validation.h"
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -163,9 +164,9 @@ class DeviceStore {
   /// The same from the results by position in the batch (a format 2 answer: pushResultsByChange): a null
   /// result is "applied as sent", which only removes the entry (the device already holds that write).
   size_t acknowledgePush(const PushBatch& batch, const std::vector<const Json*>& results);
-  /// Entries the server refused (403/422 "rejected" list) move to notices with their values;
-  /// the in-flight batch is dropped so the rest is re-sent under a new id.
-  size_t rejectChanges(const Json& rejected);
+  /// Entries of the sent batch the server refused (403/422 "rejected" list, by change id) move to
+  /// notices with their values; the in-flight batch is dropped so the rest is re-sent under a new id.
+  size_t rejectChanges(const PushBatch& batch, const Json& rejected);
   /// Stores one pulled page and advances the cursor in the same transaction. A field with a
   /// pending local change is not overwritten. Returns how many changes were stored.
   size_t applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor);
@@ -236,6 +237,9 @@ class DeviceStore {
   /// Upgrades a store-format-2 file: each version text becomes a stamp ("<field>__v") and a device id
   /// ("<field>__d").
   void storeVersionsAsStamps();
+  /// Upgrades a store-format-2 file's outbox: the same entries and seqs without the change-id index,
+  /// and the changeset in flight named by its first and last seq.
+  void rebuildOutbox();
   void findVersionColumns();
   void loadKeyCheck();
   std::optional<StoredRecord> loadLocked(const std::string& uuid) const;
@@ -280,8 +284,9 @@ class DeviceStore {
   /// whether the page's last record was new, and is set for this one.
   void storePulledRun(const std::vector<const PulledChange*>& run, bool& expectNew);
   bool hasPending(const std::string& uuid, const std::string& field) const;
-  /// Outbox entries in order, at most `limit` (0: all), or only the one with `changeId`.
-  std::vector<OutboxEntry> outboxLocked(size_t limit = 0, const std::string& changeId = {}) const;
+  /// Outbox entries in order, at most `limit` (0: all), with seqs from `firstSeq` to `lastSeq`.
+  std::vector<OutboxEntry> outboxLocked(size_t limit = 0, int64_t firstSeq = 0,
+                                        int64_t lastSeq = std::numeric_limits<int64_t>::max()) const;
   void addNotice(const SyncNotice& notice);
   std::string metaGet(const std::string& key, const std::string& fallback = {}) const;
   void metaSet(const std::string& key, const std::string& value);
