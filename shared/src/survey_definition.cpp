@@ -29,6 +29,12 @@ bool isReservedFieldKey(const std::string& key) {
   return key == "uuid" || key == "parent_uuid" || key == "deleted" || key.find("__") != std::string::npos;
 }
 
+/// A record type's table would take the name of one of the device store's own tables.
+bool isReservedRecordType(const std::string& type) {
+  static const std::set<std::string> kStoreTables{"meta", "outbox", "notices", "household_reviews", "devices"};
+  return kStoreTables.count(type) > 0 || type.rfind("sqlite_", 0) == 0;
+}
+
 /// Collects problems while reading one definition, with the path of each.
 class DefinitionReader {
  public:
@@ -163,6 +169,9 @@ class DefinitionReader {
     const std::string where = "records[" + std::to_string(index) + "]";
     r.type = node.value("type", "");
     if (r.type.empty()) problem(where, "missing type");
+    if (isReservedRecordType(r.type))
+      problem(where, "record type is reserved: meta, outbox, notices, household_reviews, devices and sqlite_* "
+                     "are the device store's own tables");
     const std::string at = "records." + r.type;
     if (node.contains("parent") && node["parent"].is_string()) r.parent = node["parent"];
     r.appendOnly = node.value("appendOnly", false);

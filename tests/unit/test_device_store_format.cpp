@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace synccore;
 
 namespace {
@@ -320,6 +322,20 @@ TEST_CASE("a definition may not use the store's own column names as field keys",
     const auto problems = problemsWith("household", key);
     REQUIRE(problems.size() == 1);
     CHECK(problems.front().find("reserved") != std::string::npos);
+  }
+  // Nor a record type the names of the store's own tables.
+  for (const std::string type : {"outbox", "devices", "sqlite_stat1"}) {
+    INFO(type);
+    Json j = builtin;
+    j["records"][0]["type"] = type;
+    std::vector<std::string> problems;
+    try {
+      SurveyDefinition::fromJson(j.dump());
+    } catch (const DefinitionError& e) {
+      problems = e.problems();
+    }
+    CHECK(std::count_if(problems.begin(), problems.end(),
+                        [](const std::string& p) { return p.find("record type is reserved") != std::string::npos; }) == 1);
   }
   const auto derived = problemsWith("person", "age");
   REQUIRE(derived.size() == 1);

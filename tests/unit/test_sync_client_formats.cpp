@@ -62,6 +62,31 @@ class FormatOneServer {
   std::vector<Json> m_pushes;
 };
 
+/// A tablet with one saved household waiting in its outbox, and its sync against a server.
+struct TabletWithOneHousehold {
+  TempDir dir;
+  DeviceStore store{dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options()};
+  std::string household;
+  size_t entries = 0;
+
+  TabletWithOneHousehold() {
+    store.setSetting("token", "test-token", true);
+    auto saved = store.save({RecordWrite{"household", "", "", fixtures::household()}});
+    REQUIRE(saved.ok());
+    household = saved.uuids.front();
+    entries = store.outboxSize();
+  }
+  /// One sync, which must not throw whatever the server answers.
+  SyncSummary syncWith(const std::string& url) {
+    HttpClient http(url);
+    http.setBearerToken("test-token");
+    SyncClient client(store, http);
+    SyncSummary summary;
+    REQUIRE_NOTHROW(summary = client.sync());
+    return summary;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a push refused for its format 2 member is sent again in format 1, once", "[sync_client]") {
@@ -98,7 +123,6 @@ TEST_CASE("a push refused for its format 2 member is sent again in format 1, onc
 }
 
 TEST_CASE("a push answer with outcomes of the wrong type acknowledges nothing and fails clearly", "[sync_client]") {
-  TempDir dir;
   LocalServer server;
   // A format 2 answer that fits the changeset but names every outcome with a number.
   server.routes().Post("/v1/changesets", [](const httplib::Request& req, httplib::Response& res) {
@@ -112,25 +136,17 @@ TEST_CASE("a push answer with outcomes of the wrong type acknowledges nothing an
                     "application/json");
   });
   server.start();
-  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
-  store.setSetting("token", "test-token", true);
-  REQUIRE(store.save({RecordWrite{"household", "", "", fixtures::household()}}).ok());
-  const size_t entries = store.outboxSize();
-  HttpClient http(server.url());
-  http.setBearerToken("test-token");
-  SyncClient client(store, http);
-  SyncSummary summary;
-  REQUIRE_NOTHROW(summary = client.sync());
+  TabletWithOneHousehold tablet;
+  const SyncSummary summary = tablet.syncWith(server.url());
   CHECK_FALSE(summary.ok);
   CHECK(summary.errorCode == "not_acknowledged");
   CHECK_FALSE(summary.messageZh.empty());
   CHECK(summary.applied + summary.duplicate + summary.conflicts == 0);
-  CHECK(store.outboxSize() == entries);  // everything stays on the tablet
+  CHECK(tablet.store.outboxSize() == tablet.entries);  // everything stays on the tablet
 }
 
 TEST_CASE("a push answer whose server version is no clock stamp leaves the whole batch and fails clearly",
           "[sync_client]") {
-  TempDir dir;
   LocalServer server;
   // A format 2 answer that lists every change as a conflict whose "current" version is not a stamp.
   server.routes().Post("/v1/changesets", [](const httplib::Request& req, httplib::Response& res) {
@@ -148,25 +164,17 @@ TEST_CASE("a push answer whose server version is no clock stamp leaves the whole
                     "application/json");
   });
   server.start();
-  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
-  store.setSetting("token", "test-token", true);
-  auto saved = store.save({RecordWrite{"household", "", "", fixtures::household()}});
-  REQUIRE(saved.ok());
-  const auto before = store.load(saved.uuids.front());
-  const size_t entries = store.outboxSize();
-  HttpClient http(server.url());
-  http.setBearerToken("test-token");
-  SyncClient client(store, http);
-  SyncSummary summary;
-  REQUIRE_NOTHROW(summary = client.sync());
+  TabletWithOneHousehold tablet;
+  const auto before = tablet.store.load(tablet.household);
+  const SyncSummary summary = tablet.syncWith(server.url());
   CHECK_FALSE(summary.ok);
   CHECK(summary.errorCode == "bad_response");
   CHECK_FALSE(summary.messageZh.empty());
   CHECK(summary.pushed == 0);
   CHECK(summary.conflicts == 0);
-  CHECK(store.outboxSize() == entries);  // everything stays on the tablet
-  CHECK(store.notices().empty());
-  const auto after = store.load(saved.uuids.front());
+  CHECK(tablet.store.outboxSize() == tablet.entries);  // everything stays on the tablet
+  CHECK(tablet.store.notices().empty());
+  const auto after = tablet.store.load(tablet.household);
   CHECK(after->values == before->values);
   CHECK(after->versions == before->versions);
 }
