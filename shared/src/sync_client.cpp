@@ -113,6 +113,8 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
         // One transaction: an answer the store cannot take (a server version that is no clock stamp)
         // leaves the whole batch in the outbox.
         acknowledged = listed ? m_store.acknowledgePush(batch, *listed) : m_store.acknowledgePush(batch, byChange);
+      } catch (const SqliteError&) {
+        throw;  // the tablet's own file failed, not the answer
       } catch (const std::exception& e) {
         result.transport = TransportError::BadResponse;
         result.detail = std::string("push answer: ") + e.what();
