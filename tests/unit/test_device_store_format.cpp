@@ -71,6 +71,18 @@ void toStoreFormat(const std::string& path, int format) {
   tx.commit();
 }
 
+/// Opening the file must stop its upgrade, saying why in English and Chinese.
+void requireUpgradeRefused(const std::string& path, const std::string& why) {
+  try {
+    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
+    FAIL("the upgrade should have stopped");
+  } catch (const StoreError& e) {
+    const std::string message = e.what();
+    CHECK(message.find(why) != std::string::npos);
+    CHECK(message.find("无法升级设备数据文件") != std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("a field's version lives in its record's row and is written with its value", "[store][format]") {
@@ -250,14 +262,7 @@ TEST_CASE("a version of no record stops the upgrade and leaves the file as it wa
     db.exec("INSERT INTO field_version VALUES('00000000-0000-4000-8000-000000000000', 'address', 'x')");
     rows = db.queryInteger("SELECT count(*) FROM field_version");
   }
-  try {
-    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
-    FAIL("the upgrade should have stopped");
-  } catch (const StoreError& e) {
-    const std::string message = e.what();
-    CHECK(message.find("1 field versions belong to no record") != std::string::npos);
-    CHECK(message.find("无法升级设备数据文件") != std::string::npos);
-  }
+  requireUpgradeRefused(path, "1 field versions belong to no record");
   Database db(path, Database::Mode::ReadOnly);
   CHECK(db.queryInteger("SELECT count(*) FROM field_version") == rows);
   CHECK(fixtures::versionColumns(db, "household").empty());
@@ -285,14 +290,7 @@ TEST_CASE("a version text that is no clock stamp stops the upgrade and leaves th
     db.exec("UPDATE household SET address__v='yesterday' WHERE rowid=(SELECT min(rowid) FROM household)");
     before = versionsIn(db);
   }
-  try {
-    DeviceStore store(path, SurveyDefinition::builtin(), fixtures::options());
-    FAIL("the upgrade should have stopped");
-  } catch (const StoreError& e) {
-    const std::string message = e.what();
-    CHECK(message.find("1 field versions are not clock stamps") != std::string::npos);
-    CHECK(message.find("无法升级设备数据文件") != std::string::npos);
-  }
+  requireUpgradeRefused(path, "1 field versions are not clock stamps");
   Database db(path, Database::Mode::ReadOnly);
   CHECK(versionsIn(db) == before);
   CHECK_FALSE(db.hasColumn("household", "address__d"));
