@@ -986,7 +986,8 @@ void DeviceStore::storePulledRun(const std::vector<const PulledChange*>& run, bo
     values.push_back({def.field(p->change.field), &p->change.value, storeObserved(p->version)});
   // A page's records are nearly all on the device already (a sync) or nearly all new (a first pull).
   // Whatever the last run found decides what this one tries first: the UPDATE, with a row made only
-  // when it finds none, or making the row, then the UPDATE. Either way no record is looked up twice.
+  // when it finds none, or making the row, then the UPDATE. Only a record unlike the one before it is
+  // looked up twice.
   const auto makeRow = [&] {
     m_db->cached("INSERT OR IGNORE INTO " + quoteIdentifier(def.type) + "(uuid, parent_uuid) VALUES(?, ?)")
         .bind(1, uuid).bind(2, run.front()->change.parent).run();

@@ -62,6 +62,16 @@ class FormatOneServer {
   std::vector<Json> m_pushes;
 };
 
+/// A format 2 answer to the pushed changeset `request` listing `results` (one per change, by index).
+std::string formatTwoAnswer(const Json& request, const Json& results) {
+  return Json{{"format", 2},
+              {"id", request.at("id")},
+              {"last_seq", 7},
+              {"changes", request.at("changes").at("record").size()},
+              {"results", results}}
+      .dump();
+}
+
 /// A tablet with one saved household waiting in its outbox, and its sync against a server.
 struct TabletWithOneHousehold {
   TempDir dir;
@@ -130,10 +140,7 @@ TEST_CASE("a push answer with outcomes of the wrong type acknowledges nothing an
     Json results = Json::array();
     for (size_t i = 0; i < body.at("changes").at("record").size(); ++i)
       results.push_back(Json{{"index", i}, {"outcome", 5}});
-    res.set_content(Json{{"format", 2}, {"id", body.at("id")}, {"last_seq", 7}, {"changes", results.size()},
-                         {"results", results}}
-                        .dump(),
-                    "application/json");
+    res.set_content(formatTwoAnswer(body, results), "application/json");
   });
   server.start();
   TabletWithOneHousehold tablet;
@@ -158,10 +165,7 @@ TEST_CASE("a push answer whose server version is no clock stamp leaves the whole
                              {"change_id", cs.changes[i].changeId},
                              {"outcome", "conflict"},
                              {"current", Json{{"value", "服务器的值"}, {"version", "yesterday"}, {"record_deleted", false}}}});
-    res.set_content(Json{{"format", 2}, {"id", body.at("id")}, {"last_seq", 7}, {"changes", results.size()},
-                         {"results", results}}
-                        .dump(),
-                    "application/json");
+    res.set_content(formatTwoAnswer(body, results), "application/json");
   });
   server.start();
   TabletWithOneHousehold tablet;
