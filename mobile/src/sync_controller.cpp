@@ -102,15 +102,26 @@ void SyncController::syncNow() {
     synccore::SyncClient::Options syncOptions;
     syncOptions.maxAttempts = 3;
     synccore::SyncClient client(*store, http, syncOptions);
-    return client.sync([self](const std::string& phase, size_t done, size_t total) {
-      const QString text = phase == "push"    ? tr("正在上传 %1/%2").arg(done).arg(total)
-                           : phase == "store" ? tr("正在保存到本机")
-                                              : tr("正在下载 %1 条更新").arg(done);
-      const double fraction = phase == "push" ? (total ? 0.5 * done / total : 0.5) : phase == "store" ? 0.95 : 0.75;
-      QMetaObject::invokeMethod(self, [self, text, fraction] {
-        if (self) self->setProgress(text, fraction);
-      }, Qt::QueuedConnection);
-    });
+    try {
+      return client.sync([self](const std::string& phase, size_t done, size_t total) {
+        const QString text = phase == "push"    ? tr("正在上传 %1/%2").arg(done).arg(total)
+                             : phase == "store" ? tr("正在保存到本机")
+                                                : tr("正在下载 %1 条更新").arg(done);
+        const double fraction = phase == "push" ? (total ? 0.5 * done / total : 0.5) : phase == "store" ? 0.95 : 0.75;
+        QMetaObject::invokeMethod(self, [self, text, fraction] {
+          if (self) self->setProgress(text, fraction);
+        }, Qt::QueuedConnection);
+      });
+    } catch (const std::exception& e) {
+      // Rethrown by result() on the GUI thread, an exception would end the app: it is shown instead.
+      // Whatever the sync had not finished was rolled back and is sent or fetched again next time.
+      synccore::SyncSummary failed;
+      failed.ok = false;
+      failed.errorCode = "sync_error";
+      failed.messageZh = std::string("同步中断,已保存的数据不会丢失,请稍后重试(") + e.what() + ")";
+      failed.messageEn = std::string("Sync stopped; nothing saved is lost. Try again later (") + e.what() + ")";
+      return failed;
+    }
   }));
 }
 

@@ -169,6 +169,8 @@ bool SyncClient::pullPages(SyncSummary& summary, const std::string& path, const 
     }
     try {
       store(result.json, result.json.value("next_after", after));
+    } catch (const SqliteError&) {
+      throw;  // the tablet's own file failed, not the answer
     } catch (const std::exception& e) {
       summary.ok = false;
       summary.errorCode = "bad_response";
@@ -248,13 +250,28 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
     summary.messageEn = "Not signed in to a server yet: sign in first";
     return summary;
   }
-  DeviceStore::CheckpointBatch checkpoints(m_store);
-  if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
-  // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts
-  // (not after a sync that stored nothing, such as one that found the server unreachable).
-  if (progress && summary.pushed + summary.pulled > 0) progress("store", summary.pulled, summary.pulled);
-  checkpoints.finish();
+  try {
+    DeviceStore::CheckpointBatch checkpoints(m_store);
+    if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
+    // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts
+    // (not after a sync that stored nothing, such as one that found the server unreachable).
+    if (progress && summary.pushed + summary.pulled > 0) progress("store", summary.pulled, summary.pulled);
+    checkpoints.finish();
+  } catch (const SqliteError& e) {
+    failOnDeviceFile(summary, e);
+  }
   return summary;
+}
+
+void SyncClient::failOnDeviceFile(SyncSummary& summary, const SqliteError& e) {
+  // The failed write's transaction was rolled back: the outbox and the pull cursor are as they were
+  // before it, so the next sync sends and fetches again what this one could not keep.
+  summary.ok = false;
+  summary.errorCode = "device_storage";
+  summary.messageZh = std::string("本机数据文件写入失败,请检查平板存储空间后再同步;已保存的数据不会丢失(") +
+                      e.what() + ")";
+  summary.messageEn = std::string("The tablet's data file could not be written: check the tablet's free storage, "
+                                  "then sync again. Nothing saved is lost (") + e.what() + ")";
 }
 
 }  // namespace synccore

@@ -144,6 +144,31 @@ class SyncE2eTest : public QObject {
     QCOMPARE(li.ok({"list"}).find("孙七") != std::string::npos, true);
   }
 
+  void aFailingTabletFileIsShownNotFatal() {
+    e2e::Device li = m_community->device("li4", "li");
+    const std::string added = li.ok(e2e::householdArgs("G01", "钱五"));
+    QCOMPARE(li.sync()["ok"], true);
+    // A trigger stands in for a full or failing tablet storage: SQLite refuses the pulled household.
+    synccore::Database(m_tablet->dbPath().toStdString())
+        .exec("CREATE TRIGGER failing_write BEFORE INSERT ON household"
+              " BEGIN SELECT RAISE(ABORT, 'simulated storage failure'); END");
+    m_states.clear();
+    sync().syncNow();
+    waitWhileSyncing();
+    QCOMPARE(m_states, (QList<SyncController::State>{SyncController::Syncing, SyncController::Failed}));
+    QCOMPARE(sync().errorCode(), QStringLiteral("device_storage"));
+    QVERIFY2(sync().errorString().contains(QStringLiteral("存储空间")), qPrintable(sync().errorString()));
+    QCOMPARE(m_tablet->session().state(), Session::Unlocked);
+    QVERIFY(!m_tablet->store().load(added));
+
+    synccore::Database(m_tablet->dbPath().toStdString()).exec("DROP TRIGGER failing_write");
+    sync().syncNow();
+    waitWhileSyncing();
+    QCOMPARE(sync().state(), SyncController::Idle);
+    QCOMPARE(sync().errorCode(), QString());
+    QVERIFY(m_tablet->store().load(added));
+  }
+
   void revokedUserMustSignInAgain() {
     QCOMPARE(m_community->server({"user", "revoke", "--name", "wang"}).exitCode, 0);
     m_tablet->addHousehold("周八", "金凤小区9号");

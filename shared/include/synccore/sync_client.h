@@ -56,6 +56,8 @@ class SyncClient {
   bool pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
                  const std::function<void(const Json& page, int64_t next)>& store, QueryParams params = {});
   void fail(SyncSummary& summary, const HttpResult& result);
+  /// A sync stopped by the tablet's own file (full storage, I/O error): reported, not thrown.
+  static void failOnDeviceFile(SyncSummary& summary, const SqliteError& e);
   /// A pulled change moving a household to none of `grids` (the signed-in user's; empty: all grids).
   static bool movesOutOf(const PulledChange& p, const std::vector<std::string>& grids);
   DeviceStore& m_store;
