@@ -1,6 +1,7 @@
 // App benchmark (JSON on stdout): start to a usable household list with 2,000 households, and
 // filtering / searching 10,000 households in the list model. Runs offscreen; not a timed test.
 #include "household_list_model.h"
+#include "synccore/sqlite.h"
 #include "language.h"
 #include "session.h"
 #include "sync_controller.h"
@@ -78,6 +79,7 @@ double startToList(const QString& db) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  synccore::configureSqliteProcess();  // as Anju's programs run (and raw SQLite alike)
   qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);  // QtCharts (the dashboard) needs a QApplication
   QQuickStyle::setStyle(QStringLiteral("Basic"));

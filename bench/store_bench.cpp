@@ -551,6 +551,7 @@ class StoreBench {
 }  // namespace
 
 int main(int argc, char** argv) {
+  synccore::configureSqliteProcess();  // as Anju's programs run (and raw SQLite alike)
   Config cfg;
   CLI::App app{"Device store benchmark: save, edit, list and search household files; JSON on stdout."};
   app.add_option("--households", cfg.households, "household files in the device file (default 10000)")

@@ -11,6 +11,7 @@
 // (nextPushBatch -> postJson -> acknowledgePush; get -> applyPulled) so that the time spent in
 // the HTTP request can be told apart from the time the device store takes.
 #include "bench_files.h"
+#include "synccore/sqlite.h"
 #include "http_api.h"
 #include "loopback_server.h"
 #include "self_signed_cert.h"
@@ -631,6 +632,7 @@ int usage(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  synccore::configureSqliteProcess();  // as Anju's programs run (and raw SQLite alike)
   Config cfg;
   int runs = -1;
   for (int i = 1; i < argc; ++i) {

@@ -2,6 +2,7 @@
 #include "language.h"
 #include "session.h"
 #include "sync_controller.h"
+#include "synccore/sqlite.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -22,6 +23,7 @@ Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
 Q_IMPORT_QML_PLUGIN(Anju_UiPlugin)
 
 int main(int argc, char* argv[]) {
+  synccore::configureSqliteProcess();
   QApplication app(argc, argv);  // QtCharts (the dashboard) needs a QApplication
   QGuiApplication::setOrganizationName(QStringLiteral("Anju"));
   QGuiApplication::setApplicationName(QStringLiteral("anju"));

@@ -704,7 +704,6 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
     }
     const long rssBefore = currentRssKb();
     resetPeakRss();
-    sqlite3_memory_highwater(1);
     double requestMs = 0;
     for (int s = 0; s < 2; ++s)
       for (const Json& b : bodies[s]) {
@@ -719,7 +718,6 @@ Json runAnjuGrowth(const Workload& w, const Oracle& oracle, const RunOptions& o)
     fig.add("us_per_change", requestMs * 1000 / changes);
     fig.add("peak_rss_during_merge_kb", static_cast<double>(peakRssKb()));
     fig.add("rss_growth_during_merge_kb", static_cast<double>(peakRssKb() - rssBefore));
-    fig.add("sqlite_heap_highwater_kb", static_cast<double>(sqlite3_memory_highwater(0) / 1024));
     if (run == 0) {
       conflicts = conflictReport(oracle, serverConflicts(server.state(), nullptr), true);
       state = checkServerState(server.state(), w, oracle);

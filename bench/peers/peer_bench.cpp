@@ -9,6 +9,7 @@
 // so `check` rebuilds the oracle instead of reading it. The driver that runs every engine and
 // prints the table is bench/peers/run_peers.py (scripts/bench-peers.sh). See docs/benchmarks.md.
 #include "engines.h"
+#include "synccore/sqlite.h"
 
 #include <CLI/CLI.hpp>
 
@@ -39,6 +40,7 @@ std::vector<peers::Json> readJsonl(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  synccore::configureSqliteProcess();  // as Anju's programs run (and raw SQLite alike)
   using namespace peers;
   CLI::App app{"peer_bench: workload W, its oracle and the C++ engines of the peer benchmark"};
   app.require_subcommand(1);

@@ -430,8 +430,8 @@ def render(report):
         lines.append("")
         lines.append("| households | people | field changes | merge (request time) | changes/s | µs/change | "
                      "× raw SQLite, paired (its time) | "
-                     "peak RSS in merge / growth during it | SQLite heap high-water | database before → after | state / conflicts | runs |")
-        lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+                     "peak RSS in merge / growth during it | database before → after | state / conflicts | runs |")
+        lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         for e in growth:
             f = e["figures"]
             c = e["correctness"]["conflicts"]
@@ -439,7 +439,6 @@ def render(report):
                          f"{fmt_n(median(f, 'merge_field_changes_per_s'))} | {median(f, 'us_per_change'):.0f} | "
                          f"{paired_ratio(f, 'merge_over_raw_sqlite')} | "
                          f"{fmt_mb(median(f, 'peak_rss_during_merge_kb'))} / {fmt_mb(median(f, 'rss_growth_during_merge_kb'))} | "
-                         f"{fmt_mb(median(f, 'sqlite_heap_highwater_kb'))} | "
                          f"{fmt_bytes(e['setup']['server_db_bytes_before'])} → {fmt_bytes(e['setup'].get('server_db_bytes_after'))} | "
                          f"{'matches' if e['correctness']['state']['ok'] else 'DIFFERS'} / {pr(c, 'fields')} | {e['runs']} |")
     lines += merge_time_table(report)

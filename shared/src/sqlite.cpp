@@ -205,4 +205,9 @@ std::string quoteIdentifier(std::string_view name) {
   return out;
 }
 
+void configureSqliteProcess() {
+  const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  if (rc != SQLITE_OK) throw SqliteError(rc, std::string("configure SQLite: ") + sqlite3_errstr(rc));
+}
+
 }  // namespace synccore

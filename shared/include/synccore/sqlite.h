@@ -138,4 +138,10 @@ class RelaxedSync {
 /// Quotes an identifier for SQL ("name" with inner quotes doubled).
 std::string quoteIdentifier(std::string_view name);
 
+/// Process-wide SQLite settings of Anju's programs; call first in main(), before any database opens.
+/// SQLite's memory statistics are turned off: kept, every allocation and free inside SQLite takes a
+/// global mutex for them (about 8 % of a server merge, docs/benchmarks.md). Throws SqliteError when
+/// SQLite was already initialised.
+void configureSqliteProcess();
+
 }  // namespace synccore
