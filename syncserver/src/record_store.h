@@ -70,6 +70,8 @@ class RecordStore {
   /// The seq of the first change log row of a change with this version and change id (a change applied
   /// as sent is known by it).
   std::optional<int64_t> firstLogSeq(const std::string& version, const std::string& changeId) const;
+  /// The newest stamp among the change log's versions made on one device (its id in table devices); 0: none.
+  int64_t newestLoggedStamp(int64_t device) const;
   /// The value a field had at one version (from the change log), if that write is known.
   std::optional<Value> valueAtVersion(const std::string& uuid, const std::string& field,
                                       const std::string& version) const;

@@ -7,6 +7,7 @@
 #include "synccore/random_id.h"
 #include "synccore/validation.h"
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -57,6 +58,7 @@ struct SyncService::Pending {
   synccore::Validator validator;
   std::vector<Value> values;                     // per change, normalised by the check
   std::vector<std::optional<std::string>> first; // per change, the stored answer of a duplicate
+  std::map<int64_t, int64_t> newestLogged;       // by version device id: its newest logged stamp
 };
 
 SyncService::SyncService(ServerState& state, int64_t tokenTtlMs) : m_state(state), m_tokenTtlMs(tokenTtlMs) {}
@@ -260,7 +262,7 @@ Reply SyncService::push(const Session& s, const Json& body) {
   pending.values.reserve(cs.changes.size());
   for (const auto& c : cs.changes) {
     pending.values.push_back(c.value);
-    auto first = firstSeen(c);
+    auto first = firstSeen(c, &pending);
     pending.first.push_back(first ? std::optional(std::move(first->answer)) : std::nullopt);
     if (pending.first.back()) continue;
     if (auto problem = checkChange(s, c, pending.values.back(), pending)) {
@@ -301,15 +303,28 @@ Reply SyncService::push(const Session& s, const Json& body) {
   return Reply{200, Json{{"id", cs.id}, {"results", std::move(list)}, {"last_seq", lastSeq}}};
 }
 
-std::optional<SyncService::FirstSeen> SyncService::firstSeen(const Change& c) {
+std::optional<SyncService::FirstSeen> SyncService::firstSeen(const Change& c, Pending* pending) {
   auto answered = m_state.db().cached("SELECT outcome, changeset_id FROM applied_changes WHERE change_id=?");
   answered.bind(1, c.changeId);
   if (answered.step()) return FirstSeen{answered.text(0), answered.optionalText(1), 0};
+  // A device's new edits are newer than anything of it in the log: most changes of a push stop here.
+  if (pending && newerThanLog(c, *pending)) return std::nullopt;
   // Applied as sent: found by its version (indexed) and change id. The first row is the write itself;
   // later ones are copies made when its household moved to another grid.
   auto logged = m_state.records().firstLogSeq(c.hlc, c.changeId);
   if (!logged) return std::nullopt;
   return FirstSeen{"", std::nullopt, *logged};
+}
+
+bool SyncService::newerThanLog(const Change& c, Pending& pending) {
+  auto& records = m_state.records();
+  const auto version = records.versions().find(c.hlc);
+  if (!version) return true;  // a device the store has no id for has no rows
+  // Read once per device and push, inside its transaction: this push's own rows come later, and a
+  // changeset cannot carry one change twice.
+  auto [newest, fresh] = pending.newestLogged.try_emplace(version->device, 0);
+  if (fresh) newest->second = records.newestLoggedStamp(version->device);
+  return version->stamp > newest->second;
 }
 
 Json SyncService::firstAnswer(const synccore::Changeset& cs, std::optional<int64_t> startSeq, int64_t lastSeq) {

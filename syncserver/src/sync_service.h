@@ -36,8 +36,12 @@ class SyncService {
   /// the change's answer, or nothing when it was applied exactly as sent (synccore::plainPushResult).
   std::optional<Json> applyChange(const Session& session, const synccore::Changeset& changeset, const synccore::Change& change,
                    const Value& value, Pending& pending);
-  /// How a change was first answered, or nullopt when the server has never seen it.
-  std::optional<FirstSeen> firstSeen(const synccore::Change& change);
+  /// How a change was first answered, or nullopt when the server has never seen it. With the push in
+  /// progress, a change newer than every logged version of its device skips the change log's look-up.
+  std::optional<FirstSeen> firstSeen(const synccore::Change& change, Pending* pending = nullptr);
+  /// Whether the change's version is newer than every change log row of its device as this push began:
+  /// then no row of it was ever logged, so it was never applied as sent.
+  bool newerThanLog(const synccore::Change& change, Pending& pending);
   /// The answer a stored changeset got, rebuilt from each change's first answer. Its own change log
   /// rows are those after `startSeq` up to `lastSeq` (no `startSeq`: stored before 2026-11-23, when every
   /// change kept an answer row).

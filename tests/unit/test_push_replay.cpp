@@ -109,6 +109,33 @@ TEST_CASE("a change applied as sent is marked by its change log row and replays 
 }
 
 // The change log can mark a change as seen only because no changeset applies one change twice.
+TEST_CASE("a change sent again under a new changeset id is a duplicate, its device's newest too", "[sync][replay]") {
+  // A push skips the change log's look-up for changes newer than every logged version of their device:
+  // the newest logged one itself must still be found.
+  TempDir dir;
+  syncserver::ServerState state(dir.file("server.db"));
+  state.accounts().addUser("wang", Role::Worker, {"G01"}, "password-wang");
+  SyncService service(state);
+  const Session wang = signIn(service, "wang");
+  DeviceStore a(dir.file("a.db"), SurveyDefinition::builtin(), fixtures::options());
+  REQUIRE(a.save({{"household", "", "", fixtures::household("G01")}}).ok());
+  const auto [first, firstAnswer] = pushNext(a, service, wang);
+  const Json& changes = first["changes"];
+  REQUIRE(changes.size() >= 2);
+  const int64_t logRows = rows(state, "SELECT count(*) FROM change_log");
+
+  const auto which = GENERATE(as<std::string>{}, "oldest", "newest");
+  const Json& again = which == "oldest" ? changes.front() : changes.back();
+  INFO(which << " change " << again["change_id"]);
+  Json resent = first;
+  resent["id"] = newUuid();
+  resent["changes"] = Json::array({again});
+  const auto reply = service.push(wang, resent);
+  REQUIRE(reply.status == 200);
+  CHECK(reply.body["results"][0]["outcome"] == "duplicate");
+  CHECK(rows(state, "SELECT count(*) FROM change_log") == logRows);
+}
+
 TEST_CASE("a changeset that carries one change twice is refused and changes nothing", "[sync][replay]") {
   const bool columns = GENERATE(false, true);
   TempDir dir;

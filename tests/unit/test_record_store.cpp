@@ -3,6 +3,7 @@
 // rebuilt without losing a value, a version or a writer.
 #include "fixtures.h"
 #include "in_process_sync.h"
+#include "synccore/random_id.h"
 #include "temp_dir.h"
 
 #include <catch2/catch.hpp>
@@ -180,7 +181,7 @@ TEST_CASE("a database of an older layout is rebuilt without losing anything", "[
     CHECK(columns.int64(2) == 1);
     CHECK(columns.int64(3) == fieldRows);
     CHECK(columns.int64(4) == logRows);
-    CHECK(columns.text(5) == "change_log_stamp");
+    CHECK(columns.text(5) == "change_log_device_stamp");
     CHECK(t.state->records().snapshot(true, {}) == before);
     CHECK(allChanges(*t.state) == pulledBefore);
     const auto fieldsAfter = t.state->records().fields(household);
@@ -272,4 +273,31 @@ TEST_CASE("a device id given in a transaction that rolls back is forgotten with 
   CHECK(versions.text(stored) == "000001732300000001-00000-tablet-y");
   CHECK(versions.text({173230000000000007, given}) == "000001732300000000-00007-tablet-y");
   CHECK_THROWS_AS(versions.store("not a version"), std::invalid_argument);
+}
+
+TEST_CASE("a change log indexed by stamp alone is re-indexed by device and stamp, and replays stay no-ops",
+          "[server][records]") {
+  TwoWorkers t;
+  REQUIRE(t.a.save({{"household", "", "", fixtures::household()}}).ok());
+  PushBatch batch = t.a.nextPushBatch(500);
+  const Json body = batch.toChangeset(t.a.deviceId()).toJson();
+  REQUIRE(t.service->push(t.wang, body).status == 200);
+  t.close();
+  {
+    // The index of files from before 2026-11-25.
+    synccore::Database db(t.dir.file("server.db"));
+    db.exec("DROP INDEX change_log_device_stamp; CREATE INDEX change_log_stamp ON change_log(stamp);");
+  }
+  t.reopen();
+  std::lock_guard lock(t.state->mutex());
+  CHECK(t.state->db().queryInteger("SELECT count(*) FROM pragma_index_list('change_log')") == 1);
+  CHECK(t.state->db().queryInteger("SELECT count(*) FROM pragma_index_list('change_log')"
+                                   " WHERE name='change_log_device_stamp'") == 1);
+  const int64_t logRows = t.state->db().queryInteger("SELECT count(*) FROM change_log");
+  Json again = body;
+  again["id"] = newUuid();
+  const auto reply = t.service->push(t.wang, again);
+  REQUIRE(reply.status == 200);
+  for (const Json& r : reply.body["results"]) CHECK(r["outcome"] == "duplicate");
+  CHECK(t.state->db().queryInteger("SELECT count(*) FROM change_log") == logRows);
 }
