@@ -92,6 +92,7 @@ QVariantMap ConflictInboxModel::rowFor(const Json& c) const {
           {"statusLabel", statusLabel(c.value("status", ""))},
           {"policy", QString::fromStdString(c.value("policy", ""))},
           {"grid", QString::fromStdString(c.value("grid", ""))},
+          {"gridName", Session::instance()->gridName(QString::fromStdString(c.value("grid", "")))},
           {"household", household},
           {"fieldKey", QString::fromStdString(c.value("field", ""))},
           {"recordType", QString::fromStdString(c.value("record_type", ""))},

@@ -11,7 +11,7 @@ using synccore::Json;
 
 DashboardModel::DashboardModel(QObject* parent)
     : QObject(parent),
-      m_grids({"grid", "households", "people", "visited", "visitedPct", "monitored", "overdue", "labourHouseholds",
+      m_grids({"grid", "gridName", "households", "people", "visited", "visitedPct", "monitored", "overdue", "labourHouseholds",
                "stableWork", "stableWorkPct", "openConflicts"}) {}
 
 QVariantMap DashboardModel::rowFor(const Json& g) {
@@ -19,7 +19,9 @@ QVariantMap DashboardModel::rowFor(const Json& g) {
     const Json v = g.value(key, Json());
     return v.is_number() ? QVariant(v.get<double>()) : QVariant();
   };
-  return {{"grid", QString::fromStdString(g.value("grid", ""))},
+  const std::string grid = g.value("grid", "");
+  return {{"grid", QString::fromStdString(grid)},
+          {"gridName", QString::fromStdString(g.value("grid_name", grid))},  // servers before names: the code
           {"households", number("households")},
           {"people", number("people")},
           {"visited", number("visited_this_month")},

@@ -55,7 +55,7 @@ void HouseholdFile::reload() {
   const auto household = m_uuid.isEmpty() ? std::nullopt : store.load(m_uuid.toStdString());
   m_exists = household && household->type == "household" && !household->deleted;
   if (!m_exists) {
-    m_headName = m_address = m_grid = QString();
+    m_headName = m_address = m_grid = m_gridName = QString();
     m_movedAway = false;
     m_facts.clear();
     m_members.setRows({});
@@ -70,6 +70,7 @@ void HouseholdFile::reload() {
   m_headName = valueText(householdDef, values, "head_name");
   m_address = valueText(householdDef, values, "address");
   m_grid = valueText(householdDef, values, "grid");
+  m_gridName = Session::instance()->gridName(m_grid);
   m_movedAway = !Session::instance()->movedAwayGrid(values).isEmpty();
 
   const auto people = store.children(household->uuid, "person");
@@ -160,7 +161,7 @@ void HouseholdFile::reload() {
   loadReview(recordNames);
 
   m_facts.clear();
-  m_facts << fact(tr("网格"), m_grid) << fact(tr("居住状况"), valueText(householdDef, values, "residence_status"))
+  m_facts << fact(tr("网格"), m_gridName) << fact(tr("居住状况"), valueText(householdDef, values, "residence_status"))
           << fact(tr("监测类别"), valueText(householdDef, values, "monitoring_category"))
           << fact(tr("家庭人口"), QString::number(figures.householdSize))
           << fact(tr("劳动力"), QString::number(figures.labourCount))

@@ -16,6 +16,7 @@ class HouseholdFile : public QObject {
   Q_PROPERTY(QString headName READ headName NOTIFY loaded)
   Q_PROPERTY(QString address READ address NOTIFY loaded)
   Q_PROPERTY(QString grid READ grid NOTIFY loaded)
+  Q_PROPERTY(QString gridName READ gridName NOTIFY loaded)
   Q_PROPERTY(bool movedAway READ movedAway NOTIFY loaded)
   Q_PROPERTY(QVariantList facts READ facts NOTIFY loaded)
   Q_PROPERTY(int pendingChanges READ pendingChanges NOTIFY loaded)
@@ -37,6 +38,8 @@ class HouseholdFile : public QObject {
   QString headName() const { return m_headName; }
   QString address() const { return m_address; }
   QString grid() const { return m_grid; }
+  /// The grid's name, or its code when unnamed.
+  QString gridName() const { return m_gridName; }
   /// A supervisor moved the household to a grid that is not the worker's: read only on this tablet.
   bool movedAway() const { return m_movedAway; }
   /// Key facts for the summary card: [{label, text, sensitive}], derived figures included.
@@ -71,7 +74,7 @@ class HouseholdFile : public QObject {
   QString m_uuid;
   bool m_exists = false;
   bool m_movedAway = false;
-  QString m_headName, m_address, m_grid;
+  QString m_headName, m_address, m_grid, m_gridName;
   QVariantList m_facts;
   int m_pending = 0;
   VariantListModel m_members;

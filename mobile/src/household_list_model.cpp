@@ -2,6 +2,7 @@
 
 #include "display_format.h"
 #include "session.h"
+#include "synccore/sync_client.h"
 
 namespace anju {
 
@@ -20,6 +21,7 @@ QHash<int, QByteArray> HouseholdListModel::roleNames() const {
           {HeadNameRole, "headName"},
           {AddressRole, "address"},
           {GridRole, "grid"},
+          {GridNameRole, "gridName"},
           {ResidenceRole, "residence"},
           {MemberCountRole, "memberCount"},
           {MonitoringRole, "monitoring"},
@@ -46,6 +48,10 @@ QVariant HouseholdListModel::data(const QModelIndex& index, int role) const {
     case HeadNameRole: return QString::fromStdString(h.headName);
     case AddressRole: return QString::fromStdString(h.address);
     case GridRole: return QString::fromStdString(h.grid);
+    case GridNameRole: {
+      const auto name = m_gridNames.find(h.grid);
+      return QString::fromStdString(name == m_gridNames.end() ? h.grid : name->second);
+    }
     case ResidenceRole: return optionLabel("residence_status", h.residenceStatus);
     case MemberCountRole: return static_cast<int>(h.memberCount);
     case MonitoringRole: return isMonitored(h) ? optionLabel("monitoring_category", h.monitoringCategory) : QString();
@@ -118,6 +124,7 @@ void HouseholdListModel::reload() {
   Session* session = Session::instance();
   if (!session) return;
   m_grids = session->grids();
+  m_gridNames = synccore::gridNames(session->store());
   const auto all = session->store().listHouseholds();
   m_households = m_people = m_visited = m_due = m_attention = 0;
   for (const auto& h : all) {

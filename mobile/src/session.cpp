@@ -60,6 +60,18 @@ QStringList Session::grids() const {
   return out;
 }
 
+QStringList Session::gridNames() const {
+  QStringList out;
+  for (const QString& code : grids()) out << gridName(code);
+  return out;
+}
+
+QString Session::gridName(const QString& code) const {
+  const auto names = synccore::gridNames(*m_store);
+  const auto name = names.find(code.toStdString());
+  return name == names.end() ? code : QString::fromStdString(name->second);
+}
+
 QString Session::movedAwayGrid(const synccore::RecordValues& household) const {
   const auto grid = household.find("grid");
   if (grid == household.end() || !grid->second.is_string()) return {};
@@ -159,6 +171,7 @@ void Session::setState(State state) {
   if (state == m_state) return;
   m_state = state;
   emit stateChanged();
+  emit gridsChanged();
 }
 
 void Session::setBusy(bool busy) {

@@ -22,7 +22,9 @@ class Session : public QObject {
   Q_PROPERTY(QString userName READ userName NOTIFY stateChanged)
   Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY stateChanged)
   Q_PROPERTY(QString role READ role NOTIFY stateChanged)
-  Q_PROPERTY(QStringList grids READ grids NOTIFY stateChanged)
+  Q_PROPERTY(QStringList grids READ grids NOTIFY gridsChanged)
+  /// The user's grids for display, in the order of `grids`: each grid's name, or its code when unnamed.
+  Q_PROPERTY(QStringList gridNames READ gridNames NOTIFY gridsChanged)
 
  public:
   enum State { SignInNeeded, Locked, Unlocked };
@@ -43,6 +45,9 @@ class Session : public QObject {
   QString serverUrl() const;
   QString role() const;
   QStringList grids() const;
+  QStringList gridNames() const;
+  /// A grid's name as the server last sent it, or its code when it has none.
+  QString gridName(const QString& code) const;
   /// True when a household in `grid` is no longer the worker's: they have a grid list and it is not in
   /// it (a supervisor moved it). An empty list means every grid.
   static bool isOutsideGrids(const QStringList& myGrids, const QString& grid) {
@@ -62,10 +67,14 @@ class Session : public QObject {
   /// The worker chose to sign in online (another account, or a new password): no error is shown.
   Q_INVOKABLE void switchAccount();
   /// Tells every view that stored data changed (after a save or a sync).
-  void notifyDataChanged() { emit dataChanged(); }
+  void notifyDataChanged() {
+    emit gridsChanged();  // a sync may bring renamed grids
+    emit dataChanged();
+  }
 
  signals:
   void stateChanged();
+  void gridsChanged();
   void busyChanged();
   void errorStringChanged();
   void dataChanged();

@@ -10,6 +10,7 @@ ItemDelegate {
     required property string headName
     required property string address
     required property string grid
+    required property string gridName
     required property string residence
     required property int memberCount
     required property string monitoring
@@ -44,7 +45,7 @@ ItemDelegate {
                 color: Theme.secondaryText
             }
             Item { Layout.fillWidth: true }
-            Label { text: row.grid; color: Theme.secondaryText; font.pixelSize: Theme.smallFont }
+            Label { text: row.gridName; color: Theme.secondaryText; font.pixelSize: Theme.smallFont }
         }
         Label {
             text: row.address
@@ -58,7 +59,7 @@ ItemDelegate {
             Badge {
                 objectName: "movedAwayBadge"
                 visible: row.movedAway
-                text: qsTr("已移交至网格 %1,不再由您负责").arg(row.grid)
+                text: qsTr("已移交至网格 %1,不再由您负责").arg(row.gridName)
                 tint: Theme.secondaryText
             }
             Badge { visible: row.monitored; text: row.monitoring; tint: Theme.warning }

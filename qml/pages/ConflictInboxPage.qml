@@ -12,6 +12,7 @@ Item {
 
     ConflictInboxModel {
         id: inbox
+        objectName: "conflictInbox"
         Component.onCompleted: reload()
         onResolved: (ok, message) => {
             decisionMessage.text = message
@@ -52,8 +53,8 @@ Item {
                     objectName: "gridFilter"
                     Layout.fillWidth: true
                     implicitHeight: Theme.touch
-                    model: [qsTr("全部网格")].concat(Session.grids)
-                    onActivated: inbox.grid = currentIndex === 0 ? "" : currentText
+                    model: [qsTr("全部网格")].concat(Session.gridNames)
+                    onActivated: inbox.grid = currentIndex === 0 ? "" : Session.grids[currentIndex - 1]
                 }
                 ComboBox {
                     objectName: "kindFilter"
@@ -113,7 +114,7 @@ Item {
                             Label { text: conflict.field; font.bold: true }
                             Badge { text: conflict.kindLabel; tint: Theme.warning }
                             Item { Layout.fillWidth: true }
-                            Label { text: conflict.grid; color: Theme.secondaryText }
+                            Label { text: conflict.gridName; color: Theme.secondaryText }
                         }
                         Label { text: conflict.household; color: Theme.secondaryText; elide: Text.ElideRight; Layout.fillWidth: true }
                         Label {

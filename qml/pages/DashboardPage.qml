@@ -75,13 +75,22 @@ Item {
                     Repeater {
                         model: [qsTr("网格"), qsTr("户数"), qsTr("人数"), qsTr("走访率"), qsTr("监测户"), qsTr("逾期"),
                                 qsTr("稳定就业"), qsTr("冲突")]
-                        delegate: Label { required property string modelData; text: modelData; font.bold: true; Layout.fillWidth: true; Layout.preferredWidth: 1 }
+                        // The grid's name takes three shares of the width (its column elides); figures one each.
+                        delegate: Label {
+                            required property string modelData
+                            required property int index
+                            text: modelData
+                            font.bold: true
+                            Layout.fillWidth: true
+                            Layout.preferredWidth: index === 0 ? 3 : 1
+                        }
                     }
                 }
                 Repeater {
                     model: dashboard.grids
                     delegate: RowLayout {
                         required property string grid
+                        required property string gridName
                         required property var households
                         required property var people
                         required property var visitedPct
@@ -91,15 +100,17 @@ Item {
                         required property var openConflicts
                         Layout.fillWidth: true
                         Repeater {
-                            model: [grid, households, people, page.pct(visitedPct), monitored, overdue,
+                            // The code ties the row to the chart's bar; the name says which grid it is.
+                            model: [gridName === grid ? grid : grid + " " + gridName, households, people, page.pct(visitedPct), monitored, overdue,
                                     page.pct(stableWorkPct), openConflicts]
                             delegate: Label {
                                 required property var modelData
                                 required property int index
                                 text: modelData === undefined || modelData === null ? "—" : modelData
                                 color: index === 5 && modelData > 0 ? Theme.error : Theme.text
+                                elide: Text.ElideRight
                                 Layout.fillWidth: true
-                                Layout.preferredWidth: 1
+                                Layout.preferredWidth: index === 0 ? 3 : 1
                             }
                         }
                     }

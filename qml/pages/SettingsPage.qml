@@ -36,7 +36,7 @@ Page {
         Label { text: qsTr("账号"); font.bold: true; visible: Session.userName.length > 0 }
         Label {
             visible: Session.userName.length > 0
-            text: qsTr("%1(%2)· 网格 %3").arg(Session.userName).arg(Session.role).arg(Session.grids.join("、"))
+            text: qsTr("%1(%2)· 网格 %3").arg(Session.userName).arg(Session.role).arg(Session.gridNames.join("、"))
             wrapMode: Text.WordWrap
             Layout.fillWidth: true
         }

@@ -81,6 +81,7 @@ SyncSummary SyncClient::login(const std::string& user, const std::string& passwo
   m_store.setSetting("user", user);
   m_store.setSetting("role", result.json.value("role", ""));
   m_store.setSetting("grids", result.json.value("grids", Json::array()).dump());
+  keepGridNames(result.json.value("grid_names", Json::object()));
   m_store.setSetting("token_expires_ms", std::to_string(result.json.value("expires_at_ms", int64_t{0})));
   m_store.setAuthor(user);
   m_http.setBearerToken(token);
@@ -203,6 +204,15 @@ bool SyncClient::movesOutOf(const PulledChange& p, const std::vector<std::string
   return std::find(grids.begin(), grids.end(), p.change.value.get<std::string>()) == grids.end();
 }
 
+std::map<std::string, std::string> gridNames(const DeviceStore& store) {
+  std::map<std::string, std::string> out;
+  const Json names = Json::parse(store.setting("grid_names"), nullptr, false);
+  if (names.is_object())
+    for (const auto& [code, name] : names.items())
+      if (name.is_string()) out[code] = name;
+  return out;
+}
+
 std::vector<std::string> signedInGrids(const DeviceStore& store) {
   std::vector<std::string> out;
   const Json grids = Json::parse(store.setting("grids"), nullptr, false);
@@ -241,6 +251,30 @@ bool SyncClient::pullReviews(SyncSummary& summary) {
   });
 }
 
+bool SyncClient::pullGridNames(SyncSummary& summary) {
+  auto result = send([&] { return m_http.get("/v1/grids", {}); }, summary);
+  if (result.status == 404) return true;  // a server from before grid names
+  if (!result.ok()) {
+    fail(summary, result);
+    return false;
+  }
+  Json names = Json::object();
+  if (result.json.contains("grids") && result.json["grids"].is_array())
+    for (const Json& g : result.json["grids"])
+      if (g.is_object() && g.value("code", Json()).is_string() && g.value("name", Json()).is_string())
+        names[g["code"].get<std::string>()] = g["name"];
+  keepGridNames(names);
+  return true;
+}
+
+void SyncClient::keepGridNames(const Json& names) {
+  Json kept = Json::object();
+  if (names.is_object())
+    for (const auto& [code, name] : names.items())
+      if (name.is_string()) kept[code] = name;
+  m_store.setSetting("grid_names", kept.dump());
+}
+
 SyncSummary SyncClient::sync(const SyncProgress& progress) {
   SyncSummary summary;
   if (m_store.setting("token").empty()) {
@@ -252,7 +286,8 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
   }
   try {
     DeviceStore::CheckpointBatch checkpoints(m_store);
-    if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
+    if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress) && pullReviews(summary))
+      pullGridNames(summary);
     // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts
     // (not after a sync that stored nothing, such as one that found the server unreachable).
     if (progress && summary.pushed + summary.pulled > 0) progress("store", summary.pulled, summary.pulled);

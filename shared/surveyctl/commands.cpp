@@ -128,7 +128,13 @@ int login(Invocation& inv, const std::string& server, const std::string& user, c
   }
   store.setSetting("server_url", server);
   if (!caFile.empty()) store.setSetting("ca_file", caFile);
-  inv.out << (inv.json ? Json{{"ok", true}, {"user", user}}.dump() : "已登录 / signed in as " + user) << "\n";
+  const auto names = gridNames(store);
+  if (inv.json) {
+    inv.out << Json{{"ok", true}, {"user", user}, {"grid_names", names}}.dump() << "\n";
+    return kOk;
+  }
+  inv.out << "已登录 / signed in as " << user << "\n";
+  for (const auto& [code, name] : names) inv.out << "  网格 grid " << code << "  " << name << "\n";
   return kOk;
 }
 
@@ -161,6 +167,14 @@ int sync(Invocation& inv, const std::string& caFile) {
   inv.out << summary.toJson().dump() << "\n";
   if (!summary.ok) inv.err << summary.messageZh << " / " << summary.messageEn << "\n";
   return summary.ok ? kOk : kFailure;
+}
+
+int grids(Invocation& inv) {
+  const auto names = gridNames(inv.store());
+  if (inv.json) inv.out << Json(names).dump() << "\n";
+  else
+    for (const auto& [code, name] : names) inv.out << code << "  " << name << "\n";
+  return kOk;
 }
 
 int snapshot(Invocation& inv, bool digestOnly) {
@@ -283,7 +297,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   auto* noticesCmd = app.add_subcommand("notices", "conflicts and refused changes reported by the server");
   noticesCmd->callback([&] { action = [&] { return notices(inv); }; });
 
-  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd}) sub->add_flag("--json", inv.json, "print JSON");
+  auto* gridsCmd = app.add_subcommand("grids", "the names of the signed-in user's grids, as the last sign-in or sync brought them");
+  gridsCmd->callback([&] { action = [&] { return grids(inv); }; });
+
+  for (auto* sub : {checkIdCmd, noticesCmd, loginCmd, gridsCmd}) sub->add_flag("--json", inv.json, "print JSON");
   addSupervisorCommands(app, inv, action);
 
   try {

@@ -1,5 +1,7 @@
 #include "accounts.h"
 
+#include "grid_directory.h"
+
 #include "synccore/field_cipher.h"
 #include "synccore/password_hash.h"
 #include "synccore/random_id.h"
@@ -84,11 +86,10 @@ Accounts::Accounts(Database& db) : m_db(db) {
 void Accounts::addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                        const std::string& password) {
   static const std::regex namePattern("^[A-Za-z0-9_.-]{1,64}$");
-  static const std::regex gridPattern("^[A-Za-z0-9_-]{1,32}$");
   if (!std::regex_match(name, namePattern))
     throw AccountError("a user name is 1-64 letters, digits, '.', '_' or '-' / 用户名格式不正确");
   for (const auto& g : grids)
-    if (!std::regex_match(g, gridPattern)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
+    if (!isGridCode(g)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
   if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
   if (user(name)) throw AccountError("user " + name + " already exists / 用户已存在");
   m_db.cached("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")

@@ -109,6 +109,34 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     };
   });
 
+  std::string gridCode, gridName;
+  auto* grid = app.add_subcommand("grid", "name grids (records, users and scopes keep grid codes)")->require_subcommand(1);
+  auto* nameGrid = grid->add_subcommand("name", "name or rename a grid, e.g. --code G01 --name 玉泉家园一区1号楼网格");
+  withDb(nameGrid);
+  nameGrid->add_option("--code", gridCode)->required();
+  nameGrid->add_option("--name", gridName, "1-40 characters")->required();
+  nameGrid->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      state.grids().name(gridCode, gridName);
+      out << "网格已命名 / grid named: " << gridCode << " " << state.grids().namesOf({gridCode}).at(gridCode) << "\n";
+      return 0;
+    };
+  });
+  auto* listGrids = grid->add_subcommand("list", "list named grids");
+  withDb(listGrids);
+  listGrids->add_flag("--json", json);
+  listGrids->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      const auto all = state.grids().all();
+      if (json) out << Json(all).dump() << "\n";
+      else
+        for (const auto& [code, name] : all) out << code << "  " << name << "\n";
+      return 0;
+    };
+  });
+
   auto* serve = app.add_subcommand("serve", "serve the sync protocol over HTTP or HTTPS");
   withDb(serve);
   serve->add_option("--listen", listen, "HOST:PORT (port 0 picks a free port)");
@@ -221,6 +249,9 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     err << e.what() << "\n";
     return 2;
   } catch (const AccountError& e) {
+    err << e.what() << "\n";
+    return 1;
+  } catch (const GridError& e) {
     err << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {

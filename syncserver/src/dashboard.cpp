@@ -59,6 +59,7 @@ struct Column {
 const std::vector<Column>& columns() {
   static const std::vector<Column> c = {
       {"grid", "网格"},
+      {"grid_name", "网格名称"},
       {"households", "户数"},
       {"people", "人数"},
       {"visited_this_month", "本月已走访户数"},
@@ -81,6 +82,7 @@ std::string cell(const Json& v) {
 
 Json DashboardRow::toJson() const {
   return Json{{"grid", grid},
+              {"grid_name", gridName},
               {"households", households},
               {"people", people},
               {"visited_this_month", visitedThisMonth},
@@ -163,9 +165,15 @@ std::vector<DashboardRow> computeDashboard(ServerState& state, bool allGrids, co
   auto open = state.db().prepare("SELECT grid, count(*) FROM conflicts WHERE status = 'open' GROUP BY grid");
   while (open.step())
     if (auto it = rows.find(open.text(0)); it != rows.end()) it->second.openConflicts = open.int64(1);
-    else if (allGrids) rows[open.text(0)] = DashboardRow{open.text(0), 0, 0, 0, 0, 0, 0, 0, open.int64(1)};
+    else if (allGrids) rows[open.text(0)] = DashboardRow{open.text(0), 0, 0, 0, 0, 0, 0, 0, open.int64(1), ""};
+  std::vector<std::string> codes;
+  for (const auto& [grid, row] : rows) codes.push_back(grid);
+  const auto names = state.grids().namesOf(codes);
   std::vector<DashboardRow> out;
-  for (auto& [grid, row] : rows) out.push_back(row);
+  for (auto& [grid, row] : rows) {
+    row.gridName = names.at(grid);
+    out.push_back(row);
+  }
   return out;
 }
 
@@ -192,7 +200,7 @@ Reply DashboardService::figures(const Session& s, const QueryParams& query) {
   synccore::Transaction tx(m_state.db(), synccore::Transaction::Kind::Deferred);
   const std::vector<std::string> scope = grid.empty() ? s.user.grids : std::vector<std::string>{grid};
   auto rows = computeDashboard(m_state, grid.empty() && s.seesAllGrids(), scope, today);
-  DashboardRow community{"*"};
+  DashboardRow community{"*", 0, 0, 0, 0, 0, 0, 0, 0, "合计"};
   for (const auto& r : rows) community.add(r);
   Json list = Json::array();
   for (const auto& r : rows) list.push_back(r.toJson());

@@ -22,6 +22,7 @@ struct DashboardRow {
   int64_t labourHouseholds = 0;   // households with at least one member able to work
   int64_t stableWorkHouseholds = 0;  // of those, with a member in stable work
   int64_t openConflicts = 0;
+  std::string gridName;  // as administrators named it (GridDirectory); the code when unnamed
   Json toJson() const;
   void add(const DashboardRow& other);
 };

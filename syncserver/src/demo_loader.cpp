@@ -228,6 +228,12 @@ class DemoPusher {
 
 }  // namespace
 
+std::string demoGridName(const DemoGrid& grid) {
+  std::string name = grid.area;
+  std::erase(name, ' ');
+  return name + "网格";
+}
+
 std::vector<DemoAccount> demoAccounts(const std::vector<DemoGrid>& grids) {
   std::vector<DemoAccount> out;
   std::vector<std::string> all;
@@ -259,6 +265,7 @@ DemoLoadResult loadDemoCommunity(ServerState& state, const DemoCommunity& commun
   {
     synccore::Transaction tx(state.db());
     for (const auto& a : result.accounts) state.accounts().addUser(a.name, a.role, a.grids, a.password);
+    for (const auto& g : community.grids) state.grids().name(g.code, demoGridName(g));
     writeAccountsFile(accountsFile, db, result.accounts);
     tx.commit();
   }

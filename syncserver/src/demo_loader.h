@@ -37,6 +37,8 @@ struct DemoLoadResult {
 /// The device id the demo's changesets and HLC stamps carry.
 inline constexpr const char* kDemoDevice = "demo";
 
+/// A demo grid's name: its area without spaces, then 网格 (e.g. 玉泉家园一区1号楼网格).
+std::string demoGridName(const DemoGrid& grid);
 /// A worker for every two grids (worker01: G01, G02; ...), a supervisor of all grids, an
 /// auditor and an admin, each with a fresh random password.
 std::vector<DemoAccount> demoAccounts(const std::vector<DemoGrid>& grids);

@@ -159,6 +159,9 @@ void HttpApi::installRoutes() {
   server.Get("/v1/snapshot", route(true, false, [this](const Session* s, const Json&, const httplib::Request&) {
                return m_service.snapshot(*s);
              }));
+  server.Get("/v1/grids", route(true, false, [this](const Session* s, const Json&, const httplib::Request&) {
+               return m_service.gridNames(*s);
+             }));
   using Handler = std::function<Reply(const Session&, const QueryParams&)>;
   const auto get = [&](const char* path, Handler fn) {
     server.Get(path, route(true, false, [fn](const Session* s, const Json&, const httplib::Request& req) {

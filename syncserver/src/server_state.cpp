@@ -26,6 +26,7 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   m_records = std::make_unique<RecordStore>(*m_db);
   m_conflicts = std::make_unique<ConflictStore>(*m_db, *m_audit);
   m_reviews = std::make_unique<ReviewStore>(*m_db);
+  m_grids = std::make_unique<GridDirectory>(*m_db);
   m_records->onHouseholdMoved([this](const std::string& household) { m_reviews->reannounce(household); });
   // Until 2026-11 a changeset kept its whole answer; answers are now rebuilt from applied_changes. The
   // old table is kept aside: its changes stay known through applied_changes, so a replay is still a no-op.

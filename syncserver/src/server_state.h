@@ -3,6 +3,7 @@
 #include "accounts.h"
 #include "audit_log.h"
 #include "conflict_store.h"
+#include "grid_directory.h"
 #include "record_store.h"
 #include "review_store.h"
 #include "signing_key.h"
@@ -20,7 +21,7 @@ namespace syncserver {
 /// The server connection's durability, cache and checkpoint settings (WAL, synchronous=FULL, 64 MiB cache).
 void applyServerConnectionSettings(synccore::Database& db);
 
-/// The opened server database: accounts, records, conflicts, reviews, audit log and the server's clock.
+/// The opened server database: accounts, grid names, records, conflicts, reviews, audit log and the server's clock.
 /// One connection, used under `mutex` by whoever serves a request.
 class ServerState {
  public:
@@ -36,6 +37,7 @@ class ServerState {
   RecordStore& records() { return *m_records; }
   ConflictStore& conflicts() { return *m_conflicts; }
   ReviewStore& reviews() { return *m_reviews; }
+  GridDirectory& grids() { return *m_grids; }
   const SigningKey& signingKey() const { return *m_key; }
   /// A stamp for a decision made on the server (after every stamp the server has seen).
   synccore::Hlc tick();
@@ -57,6 +59,7 @@ class ServerState {
   std::unique_ptr<RecordStore> m_records;
   std::unique_ptr<ConflictStore> m_conflicts;
   std::unique_ptr<ReviewStore> m_reviews;
+  std::unique_ptr<GridDirectory> m_grids;
   std::unique_ptr<synccore::HybridClock> m_clock;
   std::unique_ptr<WalCheckpointer> m_checkpointer;
 };

@@ -79,7 +79,15 @@ Reply SyncService::signIn(const Json& body) {
                          {"expires_at_ms", session.expiresAtMs},
                          {"user", session.user.name},
                          {"role", roleName(session.user.role)},
-                         {"grids", session.user.grids}}};
+                         {"grids", session.user.grids},
+                         {"grid_names", m_state.grids().visible(session.seesAllGrids(), session.user.grids)}}};
+}
+
+Reply SyncService::gridNames(const Session& s) {
+  Json list = Json::array();
+  for (const auto& [code, name] : m_state.grids().visible(s.seesAllGrids(), s.user.grids))
+    list.push_back(Json{{"code", code}, {"name", name}});
+  return Reply{200, Json{{"grids", std::move(list)}}};
 }
 
 std::optional<Session> SyncService::authenticate(const std::string& token) {

@@ -28,6 +28,8 @@ class SyncService {
   Reply pull(const Session& session, int64_t after, size_t limit, const std::string& exceptDevice = {},
              bool columns = false);
   Reply snapshot(const Session& session);
+  /// The names of the grids the user sees (any role): {"grids": [{"code", "name"}]}.
+  Reply gridNames(const Session& session);
 
  private:
   struct Pending;

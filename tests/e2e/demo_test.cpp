@@ -178,8 +178,15 @@ TEST_CASE("syncserver demo makes a valid community, pulled by grid, refused the 
     ServerProcess process(SYNCSERVER, db);
     process.start();
     Device tablet(dir.file("tablet.db"));
-    tablet.ok({"login", "--server", process.url(), "--user", "worker01"}, accountPassword(table, "worker01") + "\n");
+    const Json login = Json::parse(tablet.ok({"login", "--json", "--server", process.url(), "--user", "worker01"},
+                                             accountPassword(table, "worker01") + "\n"));
+    // The demo names its grids after their areas; a worker is told the names of its own grids only.
+    const Json names = login.at("grid_names");
+    REQUIRE(names.size() == 2);
+    CHECK(names.at("G01").get<std::string>().find("网格") != std::string::npos);
+    CHECK(names.at("G01") != names.at("G02"));
     REQUIRE(tablet.sync()["ok"] == true);
+    CHECK(Json::parse(tablet.ok({"grids", "--json"})) == names);
     const Json pulled = tablet.snapshot();
     CHECK(pulled == expected);
     int households = 0;

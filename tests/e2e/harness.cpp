@@ -54,7 +54,7 @@ Community::Community(std::vector<std::string> serverArgs) {
 
 RunResult Community::server(std::vector<std::string> args, const std::string& input) const {
   // "--db" goes after the subcommand path (e.g. "user add --db F").
-  size_t at = args.size() >= 2 && (args[0] == "user" || args[0] == "audit") ? 2 : 1;
+  size_t at = args.size() >= 2 && (args[0] == "user" || args[0] == "audit" || args[0] == "grid") ? 2 : 1;
   args.insert(args.begin() + static_cast<long>(at), {"--db", dbPath()});
   args.insert(args.begin(), SYNCSERVER);
   return run(args, input);

@@ -342,9 +342,9 @@ TEST_CASE("dashboards per grid and community, exported as CSV and XLSX", "[e2e][
 
   sup.ok({"dashboard", "--date", "2026-11-20", "--format", "csv", "--out", community.file("d.csv")});
   const std::string csv = readFile(community.file("d.csv"));
-  CHECK(csv.rfind("\xEF\xBB\xBF网格 grid,户数 households", 0) == 0);
-  CHECK(csv.find("\r\nG01,3,4,1,33.3,2,1,2,1,50.0,0\r\n") != std::string::npos);
-  CHECK(csv.find("合计 total,3,4") != std::string::npos);
+  CHECK(csv.rfind("\xEF\xBB\xBF网格 grid,网格名称 grid_name,户数 households", 0) == 0);
+  CHECK(csv.find("\r\nG01,G01,3,4,1,33.3,2,1,2,1,50.0,0\r\n") != std::string::npos);  // unnamed: its code
+  CHECK(csv.find("合计 total,合计,3,4") != std::string::npos);
 
   sup.ok({"dashboard", "--date", "2026-11-20", "--format", "xlsx", "--out", community.file("d.xlsx")});
   const std::string sheet = zipMember(community.file("d.xlsx"), "xl/worksheets/sheet1.xml");

@@ -116,6 +116,7 @@ TEST_CASE("role matrix: every endpoint for every role", "[e2e][roles]") {
       {"pull", false, [] { return std::string("/v1/changes?after=0"); }, none, writers},
       {"push", true, [] { return std::string("/v1/changesets"); }, [&] { return changesetFor(hh); }, writers},
       {"snapshot", false, [] { return std::string("/v1/snapshot"); }, none, writers},
+      {"grids", false, [] { return std::string("/v1/grids"); }, none, everyone},
       {"conflicts", false, [] { return std::string("/v1/conflicts"); }, none, readers},
       {"history", false, [&] { return "/v1/conflicts/" + editConflict + "/history"; }, none, readers},
       {"reviews", false, [] { return std::string("/v1/reviews"); }, none, everyone},

@@ -28,6 +28,9 @@
 Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
 Q_IMPORT_QML_PLUGIN(Anju_UiPlugin)
 
+/// The name the community's grid G01 gets on the server (tst_conflict_inbox.qml, tst_dashboard.qml).
+constexpr const char* kGridName = "玉泉家园一区1号楼网格";
+
 /// What the QML tests may rely on (the community built in RoleSetup::applicationAvailable), and
 /// a look at the server through the supervisor's surveyctl device, to check what the UI claims.
 class RoleData : public QObject {
@@ -121,6 +124,8 @@ class RoleSetup : public QObject {
   /// people, 1 visited, 1 overdue, 2 conflicts.
   void buildCommunity() {
     m_community = std::make_unique<e2e::Community>();
+    if (m_community->server({"grid", "name", "--code", "G01", "--name", kGridName}).exitCode != 0)
+      throw std::runtime_error("cannot name grid G01");
     e2e::Device wang = m_community->device("wang-ctl", "wang");
     e2e::Device li = m_community->device("li-ctl", "li");
     m_data.m_supervisor = m_community->device("sun-ctl", "sun");

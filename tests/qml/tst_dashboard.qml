@@ -65,10 +65,10 @@ Item {
             verify(file.bom)
             const lines = file.text.split(/\r?\n/).filter(l => l.length > 0)
             compare(lines.length, 3, file.text)  // header, G01, total
-            verify(lines[0].indexOf("网格 grid,户数 households,人数 people,") === 0, lines[0])
-            verify(lines[1].indexOf("G01,3,2,1,33.3,1,1,") === 0, lines[1])
+            verify(lines[0].indexOf("网格 grid,网格名称 grid_name,户数 households,人数 people,") === 0, lines[0])
+            verify(lines[1].indexOf("G01,玉泉家园一区1号楼网格,3,2,1,33.3,1,1,") === 0, lines[1])
             verify(lines[1].endsWith(",2"), lines[1])
-            verify(lines[2].indexOf("合计 total,3,2,") === 0, lines[2])
+            verify(lines[2].indexOf("合计 total,合计,3,2,") === 0, lines[2])
         }
     }
 }

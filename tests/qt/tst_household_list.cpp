@@ -144,6 +144,21 @@ class HouseholdListTest : public QObject {
     QCOMPARE(heads(*m_model), QStringList{QStringLiteral("李四")});
   }
 
+  void gridsShowTheirNamesOrTheirCodes() {
+    // As a sign-in or sync keeps them (synccore::SyncClient): G01 is named, G02 is not.
+    m_tablet->store().setSetting("grid_names", R"({"G01": "玉泉家园一区1号楼网格"})");
+    m_tablet->pullGridMove(m_sun, "G02");
+    m_model->reload();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+      const auto index = m_model->index(row);
+      const bool moved = m_model->data(index, HouseholdListModel::UuidRole).toString() == QString::fromStdString(m_sun);
+      QCOMPARE(m_model->data(index, HouseholdListModel::GridNameRole).toString(),
+               moved ? QStringLiteral("G02") : QStringLiteral("玉泉家园一区1号楼网格"));
+    }
+    QCOMPARE(m_tablet->session().grids(), QStringList{QStringLiteral("G01")});
+    QCOMPARE(m_tablet->session().gridNames(), QStringList{QStringLiteral("玉泉家园一区1号楼网格")});
+  }
+
  private:
   std::unique_ptr<apptest::TempTablet> m_tablet;
   std::unique_ptr<HouseholdListModel> m_model;

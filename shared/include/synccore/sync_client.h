@@ -50,6 +50,10 @@ class SyncClient {
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
   bool pullReviews(SyncSummary& summary);
+  /// Refreshes the grid names (GET /v1/grids); a server without names (404) leaves them as they are.
+  bool pullGridNames(SyncSummary& summary);
+  /// Keeps the grid names of a sign-in answer or GET /v1/grids ({code: name}; anything else is ignored).
+  void keepGridNames(const Json& names);
   /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
   /// (a parse error stops with bad_response before anything of that page is stored).
   using QueryParams = std::map<std::string, std::string>;
@@ -69,5 +73,9 @@ class SyncClient {
 /// The grids of the user signed in on this device, as the server named them at sign-in (kept in the
 /// device file by SyncClient::login); empty for a user who sees every grid or before any sign-in.
 std::vector<std::string> signedInGrids(const DeviceStore& store);
+
+/// The names of the grids the signed-in user sees, by code, as the server last sent them (at sign-in
+/// and each sync); empty before any, or from a server that names no grids.
+std::map<std::string, std::string> gridNames(const DeviceStore& store);
 
 }  // namespace synccore
