@@ -55,7 +55,7 @@ RecordStore::RecordStore(Database& db) : m_db(db), m_versions(db) {
       " from_grid TEXT NOT NULL);");
   upgradeLayout();
   if (m_db.queryInteger("SELECT count(*) FROM sqlite_schema WHERE type='index' AND name='change_log_stamp'") > 0) {
-    // Until 2026-11-25 the log's versions were indexed by stamp alone.
+    // Until 2026-11-24 the log's versions were indexed by stamp alone.
     std::cerr << "正在重建变更日志的版本索引(仅此一次)… re-indexing the change log's versions (once)…" << std::endl;
     m_db.exec("DROP INDEX change_log_stamp");
   }

@@ -38,6 +38,21 @@ std::pair<Json, Json> pushNext(DeviceStore& device, SyncService& service, const 
   return {body, reply.body};
 }
 
+/// A server with worker wang (grid G01), and wang's device with one new household not pushed yet.
+struct WangWithOneHousehold {
+  TempDir dir;
+  syncserver::ServerState state{dir.file("server.db")};
+  SyncService service{state};
+  Session wang;
+  DeviceStore a{dir.file("a.db"), SurveyDefinition::builtin(), fixtures::options()};
+
+  WangWithOneHousehold() {
+    state.accounts().addUser("wang", Role::Worker, {"G01"}, "password-wang");
+    wang = signIn(service, "wang");
+    REQUIRE(a.save({{"household", "", "", fixtures::household("G01")}}).ok());
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a change applied as sent is marked by its change log row and replays get their first answer",
@@ -109,20 +124,28 @@ TEST_CASE("a change applied as sent is marked by its change log row and replays 
 }
 
 // The change log can mark a change as seen only because no changeset applies one change twice.
+TEST_CASE("a changeset that carries one change twice is refused and changes nothing", "[sync][replay]") {
+  const bool columns = GENERATE(false, true);
+  WangWithOneHousehold t;
+  Changeset twice = t.a.nextPushBatch(500).toChangeset(t.a.deviceId());
+  twice.changes.push_back(twice.changes[2]);
+  const auto reply = t.service.push(t.wang, columns ? changesetToColumns(twice) : twice.toJson());
+  INFO(reply.body.dump());
+  CHECK(reply.status == 400);
+  CHECK(reply.body["code"] == "bad_request");
+  CHECK(reply.body["message"].get<std::string>().find("repeats an earlier change") != std::string::npos);
+  for (const char* table : {"change_log", "fields", "records", "changesets", "applied_changes"})
+    CHECK(rows(t.state, std::string("SELECT count(*) FROM ") + table) == 0);
+}
+
 TEST_CASE("a change sent again under a new changeset id is a duplicate, its device's newest too", "[sync][replay]") {
   // A push skips the change log's look-up for changes newer than every logged version of their device:
   // the newest logged one itself must still be found.
-  TempDir dir;
-  syncserver::ServerState state(dir.file("server.db"));
-  state.accounts().addUser("wang", Role::Worker, {"G01"}, "password-wang");
-  SyncService service(state);
-  const Session wang = signIn(service, "wang");
-  DeviceStore a(dir.file("a.db"), SurveyDefinition::builtin(), fixtures::options());
-  REQUIRE(a.save({{"household", "", "", fixtures::household("G01")}}).ok());
-  const auto [first, firstAnswer] = pushNext(a, service, wang);
+  WangWithOneHousehold t;
+  const auto [first, firstAnswer] = pushNext(t.a, t.service, t.wang);
   const Json& changes = first["changes"];
   REQUIRE(changes.size() >= 2);
-  const int64_t logRows = rows(state, "SELECT count(*) FROM change_log");
+  const int64_t logRows = rows(t.state, "SELECT count(*) FROM change_log");
 
   const auto which = GENERATE(as<std::string>{}, "oldest", "newest");
   const Json& again = which == "oldest" ? changes.front() : changes.back();
@@ -130,30 +153,10 @@ TEST_CASE("a change sent again under a new changeset id is a duplicate, its devi
   Json resent = first;
   resent["id"] = newUuid();
   resent["changes"] = Json::array({again});
-  const auto reply = service.push(wang, resent);
+  const auto reply = t.service.push(t.wang, resent);
   REQUIRE(reply.status == 200);
   CHECK(reply.body["results"][0]["outcome"] == "duplicate");
-  CHECK(rows(state, "SELECT count(*) FROM change_log") == logRows);
-}
-
-TEST_CASE("a changeset that carries one change twice is refused and changes nothing", "[sync][replay]") {
-  const bool columns = GENERATE(false, true);
-  TempDir dir;
-  syncserver::ServerState state(dir.file("server.db"));
-  state.accounts().addUser("wang", Role::Worker, {"G01"}, "password-wang");
-  SyncService service(state);
-  const Session wang = signIn(service, "wang");
-  DeviceStore a(dir.file("a.db"), SurveyDefinition::builtin(), fixtures::options());
-  REQUIRE(a.save({{"household", "", "", fixtures::household("G01")}}).ok());
-  Changeset twice = a.nextPushBatch(500).toChangeset(a.deviceId());
-  twice.changes.push_back(twice.changes[2]);
-  const auto reply = service.push(wang, columns ? changesetToColumns(twice) : twice.toJson());
-  INFO(reply.body.dump());
-  CHECK(reply.status == 400);
-  CHECK(reply.body["code"] == "bad_request");
-  CHECK(reply.body["message"].get<std::string>().find("repeats an earlier change") != std::string::npos);
-  for (const char* table : {"change_log", "fields", "records", "changesets", "applied_changes"})
-    CHECK(rows(state, std::string("SELECT count(*) FROM ") + table) == 0);
+  CHECK(rows(t.state, "SELECT count(*) FROM change_log") == logRows);
 }
 
 TEST_CASE("a server file from before start_seq gets the column at start-up and goes on merging", "[sync][replay]") {

@@ -284,7 +284,7 @@ TEST_CASE("a change log indexed by stamp alone is re-indexed by device and stamp
   REQUIRE(t.service->push(t.wang, body).status == 200);
   t.close();
   {
-    // The index of files from before 2026-11-25.
+    // The index of files until 2026-11-24.
     synccore::Database db(t.dir.file("server.db"));
     db.exec("DROP INDEX change_log_device_stamp; CREATE INDEX change_log_stamp ON change_log(stamp);");
   }
