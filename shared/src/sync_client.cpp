@@ -253,11 +253,13 @@ bool SyncClient::pullReviews(SyncSummary& summary) {
 
 bool SyncClient::pullGridNames(SyncSummary& summary) {
   auto result = send([&] { return m_http.get("/v1/grids", {}); }, summary);
-  if (result.status == 404) return true;  // a server from before grid names
-  if (!result.ok()) {
+  // Names only label grids: a sync whose records all went through is not failed for them. The names
+  // kept stay until the next sync brings new ones; a refused sign-in still ends the sync (sign in again).
+  if (result.status == 401) {
     fail(summary, result);
     return false;
   }
+  if (!result.ok() || !result.json.is_object()) return true;
   Json names = Json::object();
   if (result.json.contains("grids") && result.json["grids"].is_array())
     for (const Json& g : result.json["grids"])

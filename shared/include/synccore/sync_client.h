@@ -50,7 +50,8 @@ class SyncClient {
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
   bool pullReviews(SyncSummary& summary);
-  /// Refreshes the grid names (GET /v1/grids); a server without names (404) leaves them as they are.
+  /// Refreshes the grid names (GET /v1/grids). Only a refused sign-in fails the sync; any other failure
+  /// (a server without names answers 404) leaves the names kept as they are.
   bool pullGridNames(SyncSummary& summary);
   /// Keeps the grid names of a sign-in answer or GET /v1/grids ({code: name}; anything else is ignored).
   void keepGridNames(const Json& names);
