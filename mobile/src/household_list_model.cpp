@@ -2,7 +2,6 @@
 
 #include "display_format.h"
 #include "session.h"
-#include "synccore/sync_client.h"
 
 namespace anju {
 
@@ -48,10 +47,7 @@ QVariant HouseholdListModel::data(const QModelIndex& index, int role) const {
     case HeadNameRole: return QString::fromStdString(h.headName);
     case AddressRole: return QString::fromStdString(h.address);
     case GridRole: return QString::fromStdString(h.grid);
-    case GridNameRole: {
-      const auto name = m_gridNames.find(h.grid);
-      return QString::fromStdString(name == m_gridNames.end() ? h.grid : name->second);
-    }
+    case GridNameRole: return Session::instance()->gridName(QString::fromStdString(h.grid));
     case ResidenceRole: return optionLabel("residence_status", h.residenceStatus);
     case MemberCountRole: return static_cast<int>(h.memberCount);
     case MonitoringRole: return isMonitored(h) ? optionLabel("monitoring_category", h.monitoringCategory) : QString();
@@ -124,7 +120,6 @@ void HouseholdListModel::reload() {
   Session* session = Session::instance();
   if (!session) return;
   m_grids = session->grids();
-  m_gridNames = synccore::gridNames(session->store());
   const auto all = session->store().listHouseholds();
   m_households = m_people = m_visited = m_due = m_attention = 0;
   for (const auto& h : all) {

@@ -6,9 +6,6 @@
 #include <QDate>
 #include <QtQml/qqml.h>
 
-#include <map>
-#include <string>
-
 namespace anju {
 
 /// The household list: search by name, ID number or address; filters; totals over all households.
@@ -97,7 +94,6 @@ class HouseholdListModel : public QAbstractListModel {
   QString m_category;
   QDate m_today;
   QStringList m_grids;  // the signed-in user's grids; empty = every grid
-  std::map<std::string, std::string> m_gridNames;  // by code, as the server last sent them
   std::vector<synccore::HouseholdSummary> m_matches;  // search results, before the filter
   std::vector<synccore::HouseholdSummary> m_rows;
   int m_households = 0, m_people = 0, m_visited = 0, m_due = 0, m_attention = 0;
