@@ -193,6 +193,7 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
     const auto grids = signedInGrids(m_store);
     std::erase_if(changes, [&](const PulledChange& p) { return movesOutOf(p, grids) && !m_store.load(p.change.record); });
     m_store.applyPulled(changes, next);
+    if (page.contains("grid_names")) keepGridNames(page["grid_names"]);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
   }, {{"device", m_store.deviceId()}, {"format", "2"}});  // the server leaves out this device's own changes
@@ -251,30 +252,13 @@ bool SyncClient::pullReviews(SyncSummary& summary) {
   });
 }
 
-bool SyncClient::pullGridNames(SyncSummary& summary) {
-  auto result = send([&] { return m_http.get("/v1/grids", {}); }, summary);
-  // Names only label grids: a sync whose records all went through is not failed for them. The names
-  // kept stay until the next sync brings new ones; a refused sign-in still ends the sync (sign in again).
-  if (result.status == 401) {
-    fail(summary, result);
-    return false;
-  }
-  if (!result.ok() || !result.json.is_object()) return true;
-  Json names = Json::object();
-  if (result.json.contains("grids") && result.json["grids"].is_array())
-    for (const Json& g : result.json["grids"])
-      if (g.is_object() && g.value("code", Json()).is_string() && g.value("name", Json()).is_string())
-        names[g["code"].get<std::string>()] = g["name"];
-  keepGridNames(names);
-  return true;
-}
-
 void SyncClient::keepGridNames(const Json& names) {
+  if (!names.is_object()) return;  // not sent (a server from before grid names) or not readable
   Json kept = Json::object();
-  if (names.is_object())
-    for (const auto& [code, name] : names.items())
-      if (name.is_string()) kept[code] = name;
-  m_store.setSetting("grid_names", kept.dump());
+  for (const auto& [code, name] : names.items())
+    if (name.is_string()) kept[code] = name;
+  // Written only when they changed: each sync's last page carries them.
+  if (kept.dump() != m_store.setting("grid_names")) m_store.setSetting("grid_names", kept.dump());
 }
 
 SyncSummary SyncClient::sync(const SyncProgress& progress) {
@@ -288,8 +272,7 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
   }
   try {
     DeviceStore::CheckpointBatch checkpoints(m_store);
-    if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress) && pullReviews(summary))
-      pullGridNames(summary);
+    if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
     // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts
     // (not after a sync that stored nothing, such as one that found the server unreachable).
     if (progress && summary.pushed + summary.pulled > 0) progress("store", summary.pulled, summary.pulled);

@@ -362,10 +362,17 @@ Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std
   if (more) changes.pop_back();
   // Past the last visible change the cursor may skip changes of other grids.
   const int64_t next = more ? changes.back().seq : std::max(after, m_state.records().lastSeq());
-  if (columns) return Reply{200, synccore::pullPageToColumns(changes, next, more)};
-  Json list = Json::array();
-  for (const auto& c : changes) list.push_back(c.toJson());
-  return Reply{200, Json{{"changes", list}, {"next_after", next}, {"has_more", more}}};
+  Json page;
+  if (columns) {
+    page = synccore::pullPageToColumns(changes, next, more);
+  } else {
+    Json list = Json::array();
+    for (const auto& c : changes) list.push_back(c.toJson());
+    page = Json{{"changes", list}, {"next_after", next}, {"has_more", more}};
+  }
+  // The last page names the user's grids: a sync picks up renamed grids without another request.
+  if (!more) page["grid_names"] = m_state.grids().visible(s.seesAllGrids(), s.user.grids);
+  return Reply{200, std::move(page)};
 }
 
 Reply SyncService::snapshot(const Session& s) {

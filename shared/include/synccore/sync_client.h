@@ -50,10 +50,8 @@ class SyncClient {
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
   bool pullReviews(SyncSummary& summary);
-  /// Refreshes the grid names (GET /v1/grids). Only a refused sign-in fails the sync; any other failure
-  /// (a server without names answers 404) leaves the names kept as they are.
-  bool pullGridNames(SyncSummary& summary);
-  /// Keeps the grid names of a sign-in answer or GET /v1/grids ({code: name}; anything else is ignored).
+  /// Keeps the grid names of a sign-in answer or of a pull's last page ({code: name}; members that are
+  /// no text are left out, anything but an object leaves the names as they are).
   void keepGridNames(const Json& names);
   /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
   /// (a parse error stops with bad_response before anything of that page is stored).
