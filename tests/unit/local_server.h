@@ -42,3 +42,10 @@ class LocalServer {
   std::atomic<bool> m_finished{false};
   int m_port = -1;
 };
+
+/// Answers GET /v1/reviews with one empty last page, for stand-ins of a sync server that has no reviews.
+inline void answerNoReviews(LocalServer& server) {
+  server.routes().Get("/v1/reviews", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"reviews": [], "next_after": 0, "has_more": false})", "application/json");
+  });
+}

@@ -55,10 +55,7 @@ class PagesServer {
       res.set_content(Json{{"changes", page}, {"next_after", end}, {"has_more", end < m_changes.size()}}.dump(),
                       "application/json");
     });
-    m_server.routes().Get("/v1/reviews", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(Json{{"reviews", Json::array()}, {"next_after", 0}, {"has_more", false}}.dump(),
-                      "application/json");
-    });
+    answerNoReviews(m_server);
     m_server.start();
   }
   std::string url() const { return m_server.url(); }

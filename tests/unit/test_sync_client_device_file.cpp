@@ -43,10 +43,7 @@ class ServerWithOneHousehold {
       const auto page = fresh ? m_changes : std::vector<PulledChange>{};
       res.set_content(pullPageToColumns(page, kServerSeq, false).dump(), "application/json");
     });
-    m_server.routes().Get("/v1/reviews", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(Json{{"reviews", Json::array()}, {"next_after", 0}, {"has_more", false}}.dump(),
-                      "application/json");
-    });
+    answerNoReviews(m_server);
     m_server.start();
   }
   std::string url() const { return m_server.url(); }

@@ -21,10 +21,7 @@ class NamingServer {
       if (!m_names.is_null()) page["grid_names"] = m_names;
       res.set_content(page.dump(), "application/json");
     });
-    m_server.routes().Get("/v1/reviews", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(Json{{"reviews", Json::array()}, {"next_after", 0}, {"has_more", false}}.dump(),
-                      "application/json");
-    });
+    answerNoReviews(m_server);
     m_server.start();
   }
   std::string url() const { return m_server.url(); }
