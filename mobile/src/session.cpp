@@ -30,6 +30,7 @@ Session::Session(const QString& dbPath, const QString& defaultServer, QObject* p
   g_instance = this;
   const bool canUnlock = !m_store->setting(kVerifier).empty() && !m_store->setting("token").empty();
   m_state = canUnlock ? Locked : SignInNeeded;
+  m_gridNames = synccore::gridNames(*m_store);
   connect(&m_signInWatcher, &QFutureWatcherBase::finished, this, &Session::finishSignIn);
 }
 
@@ -67,9 +68,18 @@ QStringList Session::gridNames() const {
 }
 
 QString Session::gridName(const QString& code) const {
-  const auto names = synccore::gridNames(*m_store);
-  const auto name = names.find(code.toStdString());
-  return name == names.end() ? code : QString::fromStdString(name->second);
+  const auto name = m_gridNames.find(code.toStdString());
+  return name == m_gridNames.end() ? code : QString::fromStdString(name->second);
+}
+
+void Session::reloadGridNames() {
+  m_gridNames = synccore::gridNames(*m_store);
+  emit gridsChanged();
+}
+
+void Session::notifyDataChanged() {
+  reloadGridNames();  // a sync may bring renamed grids
+  emit dataChanged();
 }
 
 QString Session::movedAwayGrid(const synccore::RecordValues& household) const {
@@ -171,7 +181,7 @@ void Session::setState(State state) {
   if (state == m_state) return;
   m_state = state;
   emit stateChanged();
-  emit gridsChanged();
+  reloadGridNames();
 }
 
 void Session::setBusy(bool busy) {

@@ -7,7 +7,9 @@
 #include <QStringList>
 #include <QtQml/qqml.h>
 
+#include <map>
 #include <memory>
+#include <string>
 
 namespace anju {
 
@@ -46,7 +48,8 @@ class Session : public QObject {
   QString role() const;
   QStringList grids() const;
   QStringList gridNames() const;
-  /// A grid's name as the server last sent it, or its code when it has none.
+  /// A grid's name as the server last sent it, or its code when it has none (from memory: views call
+  /// it per row).
   QString gridName(const QString& code) const;
   /// True when a household in `grid` is no longer the worker's: they have a grid list and it is not in
   /// it (a supervisor moved it). An empty list means every grid.
@@ -67,10 +70,7 @@ class Session : public QObject {
   /// The worker chose to sign in online (another account, or a new password): no error is shown.
   Q_INVOKABLE void switchAccount();
   /// Tells every view that stored data changed (after a save or a sync).
-  void notifyDataChanged() {
-    emit gridsChanged();  // a sync may bring renamed grids
-    emit dataChanged();
-  }
+  void notifyDataChanged();
 
  signals:
   void stateChanged();
@@ -83,11 +83,14 @@ class Session : public QObject {
  private:
   struct SignInResult;
   void setState(State state);
+  /// Reads the grid names the last sign-in or sync kept, and tells the views.
+  void reloadGridNames();
   void setBusy(bool busy);
   void setError(const QString& message);
   void finishSignIn();
 
   std::unique_ptr<synccore::DeviceStore> m_store;
+  std::map<std::string, std::string> m_gridNames;  // by code, as the server last sent them
   QString m_defaultServer;
   State m_state = SignInNeeded;
   bool m_busy = false;

@@ -205,13 +205,19 @@ bool SyncClient::movesOutOf(const PulledChange& p, const std::vector<std::string
   return std::find(grids.begin(), grids.end(), p.change.value.get<std::string>()) == grids.end();
 }
 
-std::map<std::string, std::string> gridNames(const DeviceStore& store) {
+namespace {
+/// Grid names by code from a {code: name} object: members that are no text are left out.
+std::map<std::string, std::string> namesIn(const Json& names) {
   std::map<std::string, std::string> out;
-  const Json names = Json::parse(store.setting("grid_names"), nullptr, false);
   if (names.is_object())
     for (const auto& [code, name] : names.items())
       if (name.is_string()) out[code] = name;
   return out;
+}
+}  // namespace
+
+std::map<std::string, std::string> gridNames(const DeviceStore& store) {
+  return namesIn(Json::parse(store.setting("grid_names"), nullptr, false));
 }
 
 std::vector<std::string> signedInGrids(const DeviceStore& store) {
@@ -254,11 +260,9 @@ bool SyncClient::pullReviews(SyncSummary& summary) {
 
 void SyncClient::keepGridNames(const Json& names) {
   if (!names.is_object()) return;  // not sent (a server from before grid names) or not readable
-  Json kept = Json::object();
-  for (const auto& [code, name] : names.items())
-    if (name.is_string()) kept[code] = name;
   // Written only when they changed: each sync's last page carries them.
-  if (kept.dump() != m_store.setting("grid_names")) m_store.setSetting("grid_names", kept.dump());
+  const std::string kept = Json(namesIn(names)).dump();
+  if (kept != m_store.setting("grid_names")) m_store.setSetting("grid_names", kept);
 }
 
 SyncSummary SyncClient::sync(const SyncProgress& progress) {

@@ -118,8 +118,8 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   nameGrid->callback([&] {
     action = [&] {
       ServerState state(db, keyFile);
-      state.grids().name(gridCode, gridName);
-      out << "网格已命名 / grid named: " << gridCode << " " << state.grids().namesOf({gridCode}).at(gridCode) << "\n";
+      const std::string stored = state.grids().name(gridCode, gridName);  // throws before anything is printed
+      out << "网格已命名 / grid named: " << gridCode << " " << stored << "\n";
       return 0;
     };
   });

@@ -165,7 +165,11 @@ std::vector<DashboardRow> computeDashboard(ServerState& state, bool allGrids, co
   auto open = state.db().prepare("SELECT grid, count(*) FROM conflicts WHERE status = 'open' GROUP BY grid");
   while (open.step())
     if (auto it = rows.find(open.text(0)); it != rows.end()) it->second.openConflicts = open.int64(1);
-    else if (allGrids) rows[open.text(0)] = DashboardRow{open.text(0), 0, 0, 0, 0, 0, 0, 0, open.int64(1), ""};
+    else if (allGrids) {
+      DashboardRow& row = rows[open.text(0)];  // a grid with open conflicts and no live household
+      row.grid = open.text(0);
+      row.openConflicts = open.int64(1);
+    }
   std::vector<std::string> codes;
   for (const auto& [grid, row] : rows) codes.push_back(grid);
   const auto names = state.grids().namesOf(codes);
@@ -200,7 +204,9 @@ Reply DashboardService::figures(const Session& s, const QueryParams& query) {
   synccore::Transaction tx(m_state.db(), synccore::Transaction::Kind::Deferred);
   const std::vector<std::string> scope = grid.empty() ? s.user.grids : std::vector<std::string>{grid};
   auto rows = computeDashboard(m_state, grid.empty() && s.seesAllGrids(), scope, today);
-  DashboardRow community{"*", 0, 0, 0, 0, 0, 0, 0, 0, "合计"};
+  DashboardRow community;
+  community.grid = "*";
+  community.gridName = "合计";
   for (const auto& r : rows) community.add(r);
   Json list = Json::array();
   for (const auto& r : rows) list.push_back(r.toJson());

@@ -43,7 +43,7 @@ GridDirectory::GridDirectory(synccore::Database& db) : m_db(db) {
   m_db.exec("CREATE TABLE IF NOT EXISTS grids(code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID");
 }
 
-void GridDirectory::name(const std::string& code, const std::string& name) {
+std::string GridDirectory::name(const std::string& code, const std::string& name) {
   if (!isGridCode(code))
     throw GridError("a grid code is 1-32 letters, digits, '_' or '-': " + code + " / 网格编号格式不正确");
   const std::string text = trimmed(name);
@@ -55,6 +55,7 @@ void GridDirectory::name(const std::string& code, const std::string& name) {
       .bind(1, code)
       .bind(2, text)
       .run();
+  return text;
 }
 
 std::map<std::string, std::string> GridDirectory::all() const {

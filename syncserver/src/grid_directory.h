@@ -24,9 +24,9 @@ class GridDirectory {
  public:
   explicit GridDirectory(synccore::Database& db);
 
-  /// Names or renames a grid. Throws GridError for a bad code, or a name that is empty, longer than
-  /// 40 characters, not UTF-8 or holds control characters (it is trimmed of spaces first).
-  void name(const std::string& code, const std::string& name);
+  /// Names or renames a grid and returns the name as stored (trimmed of spaces). Throws GridError for a
+  /// bad code, or a name that is empty, longer than 40 characters, not UTF-8 or holds control characters.
+  std::string name(const std::string& code, const std::string& name);
   /// Every named grid, by code.
   std::map<std::string, std::string> all() const;
   /// The names of these grids, by code (a grid without a name: its code).

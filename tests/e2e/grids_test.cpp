@@ -38,6 +38,7 @@ TEST_CASE("grid names: set by an administrator, shown to whoever sees the grid",
     const RunResult refused = community.server({"grid", "name", "--code", code, "--name", name});
     INFO(refused.err);
     CHECK(refused.exitCode == 1);
+    CHECK(refused.out.empty());  // nothing claims the grid was named
     CHECK(refused.err.find("网格") != std::string::npos);
     const RunResult list = community.server({"grid", "list", "--json"});
     REQUIRE(list.exitCode == 0);

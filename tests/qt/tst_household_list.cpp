@@ -148,6 +148,7 @@ class HouseholdListTest : public QObject {
     // As a sign-in or sync keeps them (synccore::SyncClient): G01 is named, G02 is not.
     m_tablet->store().setSetting("grid_names", R"({"G01": "玉泉家园一区1号楼网格"})");
     m_tablet->pullGridMove(m_sun, "G02");
+    m_tablet->session().notifyDataChanged();  // as the app does after a sync
     m_model->reload();
     for (int row = 0; row < m_model->rowCount(); ++row) {
       const auto index = m_model->index(row);
