@@ -166,52 +166,47 @@ struct PushStats {
   std::vector<Json> bodies, answers;
 };
 
-/// Pushes a device's whole outbox as SyncClient does (nextPushBatch -> POST in format 2 ->
-/// acknowledgePush of the results by position).
+/// Pushes a device's whole outbox with SyncClient (its push alone, as a sync starts), noting each
+/// request as it went (HttpClient::observe) for the request time, bytes and answers.
 PushStats pushOutbox(synccore::DeviceStore& store, synccore::HttpClient& http) {
   PushStats s;
   const uint64_t sent0 = http.bytesSent(), recv0 = http.bytesReceived();
-  std::vector<synccore::Changeset> sent;
+  std::vector<std::pair<std::string, Json>> posted;  // request JSON text, answer
+  http.observe([&](const synccore::HttpExchange& x) {
+    if (x.path != "/v1/changesets") return;
+    s.postMs += x.milliseconds;
+    ++s.requests;
+    s.rawReceived += x.result.body.size();
+    if (!x.result.ok()) return;
+    posted.emplace_back(std::string(x.requestJson), x.result.json);
+  });
+  synccore::SyncClient::Options options;
+  options.pushBatch = kChangesetChanges;
+  synccore::SyncClient client(store, http, options);
   const auto t0 = Clock::now();
-  {
-    synccore::DeviceStore::CheckpointBatch checkpoints(store);  // as SyncClient::sync holds one
-    while (true) {
-      synccore::PushBatch batch = store.nextPushBatch(kChangesetChanges);
-      if (batch.entries.empty()) break;
-      const synccore::Changeset changeset = batch.toChangeset(store.deviceId());
-      Json body = synccore::changesetToColumns(changeset);
-      const auto tp = Clock::now();
-      auto result = http.postJson("/v1/changesets", body);
-      s.postMs += msSince(tp);
-      ++s.requests;
-      if (!result.ok()) fail("push refused: HTTP " + std::to_string(result.status) + " " + result.detail + " " + result.body.substr(0, 400));
-      const auto results = synccore::pushResultsByChange(changeset, result.json);  // null: applied as sent
-      for (const Json* r : results) {
-        const std::string outcome(synccore::pushOutcome(r));
-        ++s.outcomes[outcome.empty() ? "?" : outcome];
-      }
-      const size_t acknowledged = store.acknowledgePush(batch, results);
-      check(acknowledged == batch.entries.size(), "every pushed entry acknowledged");
-      s.changes += acknowledged;
-      s.rawReceived += result.body.size();
-      sent.push_back(changeset);
-      s.bodies.push_back(std::move(body));
-      s.answers.push_back(std::move(result.json));
-    }
-  }  // the batch ends with its checkpoint, inside the timed push
-  s.wallMs = msSince(t0);
+  const synccore::SyncSummary summary = client.pushOutbox();
+  s.wallMs = msSince(t0);  // the client's checkpoint at the end is inside the timed push
+  http.observe({});
+  if (!summary.ok) fail("push refused: " + summary.errorCode + " " + summary.messageEn);
+  check(store.outboxSize() == 0, "every pushed entry acknowledged");
+  s.changes = summary.pushed;
   s.wireSent = http.bytesSent() - sent0;
   s.wireReceived = http.bytesReceived() - recv0;
-  // Sizes for comparison only, measured after the clock stopped (a device does not make them).
-  for (const synccore::Changeset& changeset : sent) {
+  // Sizes and outcomes for comparison only, taken after the clock stopped (a device does not make them).
+  for (auto& [text, answer] : posted) {
+    Json body = Json::parse(text);
+    const synccore::Changeset changeset = synccore::changesetFromColumns(body);
+    for (const Json* r : synccore::pushResultsByChange(changeset, answer)) {  // null: applied as sent
+      const std::string outcome(synccore::pushOutcome(r));
+      ++s.outcomes[outcome.empty() ? "?" : outcome];
+    }
     const std::string v1 = changeset.toJson().dump();
     s.v1RawSent += v1.size();
     s.v1GzipSent += synccore::gzipCompress(v1).size();
-  }
-  for (const Json& b : s.bodies) {
-    const std::string text = b.dump();
     s.rawSent += text.size();
     s.gzipSent += synccore::gzipCompress(text).size();
+    s.bodies.push_back(std::move(body));
+    s.answers.push_back(std::move(answer));
   }
   return s;
 }

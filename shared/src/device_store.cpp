@@ -685,24 +685,69 @@ Json SyncNotice::toJson() const {
               {"message_zh", messageZh}, {"message_en", messageEn}, {"created_at", createdAt}};
 }
 
+namespace {
+// Meta keys of the batches sent and not yet acknowledged: the one in flight, and the one sent after it
+// while its answer was still being applied (SyncClient::push), each {id, first_seq, last_seq}.
+const std::string kInflightKey = "inflight_changeset";
+const std::string kFollowingKey = "inflight_following";
+}  // namespace
+
+PushBatch DeviceStore::markedBatchLocked(const std::string& key) const {
+  const Json marked = Json::parse(metaGet(key, "{}"), nullptr, false);
+  if (!marked.is_object() || !marked.contains("first_seq")) return {};
+  return PushBatch{marked.value("id", ""), outboxLocked(0, marked.value("first_seq", int64_t{0}),
+                                                        marked.value("last_seq", int64_t{-1}))};
+}
+
+void DeviceStore::markBatchLocked(const std::string& key, const PushBatch& batch) {
+  metaSet(key, Json{{"id", batch.changesetId},
+                    {"first_seq", batch.entries.front().seq},
+                    {"last_seq", batch.entries.back().seq}}.dump());
+}
+
 PushBatch DeviceStore::nextPushBatch(size_t maxEntries) {
   std::lock_guard lock(m_mutex);
   // A batch is every entry from its first seq to its last: seqs only grow and an entry leaves only
   // with the acknowledgement or refusal that also ends the batch, so the same range read again
   // after a crash gives the same changes, sent again under the same changeset id.
-  const Json inflight = Json::parse(metaGet("inflight_changeset", "{}"), nullptr, false);
-  if (inflight.is_object() && inflight.contains("first_seq")) {
-    PushBatch batch{inflight.value("id", ""), outboxLocked(0, inflight.value("first_seq", int64_t{0}),
-                                                           inflight.value("last_seq", int64_t{-1}))};
-    if (!batch.entries.empty()) return batch;
+  if (PushBatch batch = markedBatchLocked(kInflightKey); !batch.entries.empty()) return batch;
+  if (PushBatch batch = markedBatchLocked(kFollowingKey); !batch.entries.empty()) {
+    markBatchLocked(kInflightKey, batch);  // its predecessor was refused or answered: it goes next
+    m_db->cached("DELETE FROM meta WHERE key='inflight_following'").run();
+    return batch;
   }
   if (maxEntries == 0) return {};
   PushBatch batch{newUuid(), outboxLocked(maxEntries)};
-  if (!batch.entries.empty())
-    metaSet("inflight_changeset", Json{{"id", batch.changesetId},
-                                       {"first_seq", batch.entries.front().seq},
-                                       {"last_seq", batch.entries.back().seq}}.dump());
+  if (!batch.entries.empty()) markBatchLocked(kInflightKey, batch);
   return batch;
+}
+
+PushBatch DeviceStore::pushBatchAfter(const PushBatch& current, size_t maxEntries) const {
+  std::lock_guard lock(m_mutex);
+  if (current.entries.empty() || maxEntries == 0) return {};
+  const int64_t after = current.entries.back().seq;
+  // One marked before a crash is the same range under the same id: the server may hold it already.
+  if (PushBatch marked = markedBatchLocked(kFollowingKey); !marked.entries.empty() && marked.entries.front().seq > after)
+    return marked;
+  return PushBatch{newUuid(), outboxLocked(maxEntries, after + 1)};
+}
+
+void DeviceStore::markFollowing(const PushBatch& following) {
+  if (following.entries.empty()) return;
+  std::lock_guard lock(m_mutex);
+  markBatchLocked(kFollowingKey, following);  // a full (synchronous) commit: on disk before it is sent
+}
+
+void DeviceStore::endBatchLocked(const std::string& changesetId) {
+  const Json inflight = Json::parse(metaGet(kInflightKey, "{}"), nullptr, false);
+  if (!inflight.is_object() || inflight.value("id", "") != changesetId) return;
+  const std::string following = metaGet(kFollowingKey);
+  if (following.empty()) {
+    m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();
+    return;
+  }
+  metaSet(kInflightKey, following);  // the batch sent after this one is now the one in flight
+  m_db->cached("DELETE FROM meta WHERE key='inflight_following'").run();
 }
 
 bool DeviceStore::hasPending(const std::string& uuid, const std::string& field) const {
@@ -899,9 +944,7 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const std::vector<co
   size_t removed = 0;
   for (size_t i = 0; i < results.size(); ++i)
     if (acknowledgeEntry(batch.entries[i], results[i])) ++removed;
-  const std::string inflight = metaGet("inflight_changeset");
-  if (!inflight.empty() && Json::parse(inflight).value("id", "") == batch.changesetId)
-    m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();
+  endBatchLocked(batch.changesetId);
   metaSet("hlc_last", m_clock->last().toString());
   tx.commit();
   return removed;

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <mutex>
 #include <stdexcept>
@@ -282,17 +283,30 @@ void HttpClient::setBearerToken(std::string token) {
 }
 
 HttpResult HttpClient::postJson(const std::string& path, const Json& body) {
+  const auto start = std::chrono::steady_clock::now();
   // Invalid UTF-8 in a string is replaced rather than thrown on: the request still goes out.
   const std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string url = m_baseUrl;
   if (path.empty() || path.front() != '/') url += '/';
   url += path;
-  return perform(url, &text);
+  HttpResult result = perform(url, &text);
+  tellObserver(path, text, result, start);
+  return result;
 }
 
 HttpResult HttpClient::get(const std::string& path,
                            const std::map<std::string, std::string>& query) {
-  return perform(urlFor(path, query), nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  HttpResult result = perform(urlFor(path, query), nullptr);
+  tellObserver(path, {}, result, start);
+  return result;
+}
+
+void HttpClient::tellObserver(std::string_view path, std::string_view requestJson, const HttpResult& result,
+                              std::chrono::steady_clock::time_point start) const {
+  if (!m_observer) return;
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  m_observer(HttpExchange{path, requestJson, result, took.count()});
 }
 
 HttpResult HttpClient::download(const std::string& path, const std::map<std::string, std::string>& query) {

@@ -3,6 +3,7 @@
 #include "synccore/changeset_columns.h"
 
 #include <algorithm>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -88,19 +89,37 @@ SyncSummary SyncClient::login(const std::string& user, const std::string& passwo
   return summary;
 }
 
+SyncClient::OutgoingBatch SyncClient::encode(PushBatch batch) const {
+  OutgoingBatch out{std::move(batch), {}, {}};
+  if (out.batch.entries.empty()) return out;
+  out.changeset = out.batch.toChangeset(m_store.deviceId());
+  out.body = m_pushColumns ? changesetToColumns(out.changeset) : out.changeset.toJson();
+  return out;
+}
+
+std::future<HttpResult> SyncClient::post(const OutgoingBatch& outgoing, SyncSummary& summary) {
+  return std::async(std::launch::async, [this, &outgoing, &summary] {
+    return send([&] { return m_http.postJson("/v1/changesets", outgoing.body); }, summary);
+  });
+}
+
 bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
   const size_t total = m_store.outboxSize();
   size_t done = 0;
+  // Two batches overlap: while the server merges one, the next is read and encoded, and it is sent
+  // (marked on disk first) as soon as the first is answered, before that answer is applied here.
+  auto current = std::make_unique<OutgoingBatch>(encode(m_store.nextPushBatch(m_options.pushBatch)));
+  if (current->batch.entries.empty()) return true;
+  std::future<HttpResult> answer = post(*current, summary);
   while (true) {
-    PushBatch batch = m_store.nextPushBatch(m_options.pushBatch);
-    if (batch.entries.empty()) return true;
     if (progress) progress("push", done, total);
-    const Changeset changeset = batch.toChangeset(m_store.deviceId());
-    const Json body = m_pushColumns ? changesetToColumns(changeset) : changeset.toJson();
-    auto result = send([&] { return m_http.postJson("/v1/changesets", body); }, summary);
+    auto following = std::make_unique<OutgoingBatch>(encode(m_store.pushBatchAfter(current->batch, m_options.pushBatch)));
+    HttpResult result = answer.get();
     if (m_pushColumns && result.status == 400 && result.json.is_object() &&
         result.json.value("message", "").find("changeset.format") != std::string::npos) {
       m_pushColumns = false;  // a server older than format 2 refused the member: the same batch in format 1
+      current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
+      answer = post(*current, summary);
       continue;
     }
     if (result.ok()) {
@@ -108,14 +127,20 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       std::vector<const Json*> byChange;
       const Json* listed = nullptr;
       size_t acknowledged = 0;
+      std::future<HttpResult> nextAnswer;
       try {
-        if (m_pushColumns) byChange = pushResultsByChange(changeset, result.json);
+        if (m_pushColumns) byChange = pushResultsByChange(current->changeset, result.json);
         else listed = &result.json.at("results");
+        if (!following->batch.entries.empty()) {
+          m_store.markFollowing(following->batch);
+          nextAnswer = post(*following, summary);
+        }
         // One transaction: an answer the store cannot take (a server version that is no clock stamp)
-        // leaves the whole batch in the outbox.
-        acknowledged = listed ? m_store.acknowledgePush(batch, *listed) : m_store.acknowledgePush(batch, byChange);
+        // leaves the whole batch in the outbox (and the batch sent after it marked as such).
+        acknowledged = listed ? m_store.acknowledgePush(current->batch, *listed)
+                              : m_store.acknowledgePush(current->batch, byChange);
       } catch (const SqliteError&) {
-        throw;  // the tablet's own file failed, not the answer
+        throw;  // the tablet's own file failed, not the answer (a batch sent ahead is waited for)
       } catch (const std::exception& e) {
         result.transport = TransportError::BadResponse;
         result.detail = std::string("push answer: ") + e.what();
@@ -142,45 +167,79 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
         summary.messageEn = "The server acknowledged none of the batch; it stays on this tablet";
         return false;
       }
-      continue;
-    }
-    if ((result.status == 403 || result.status == 422) && result.json.is_object() && result.json.contains("rejected") &&
-        !result.json["rejected"].empty()) {
+      if (nextAnswer.valid()) {
+        current = std::move(following);
+        answer = std::move(nextAnswer);
+        continue;
+      }
+    } else if ((result.status == 403 || result.status == 422) && result.json.is_object() &&
+               result.json.contains("rejected") && !result.json["rejected"].empty()) {
       // Refused changes leave the outbox as notices for the worker; the rest goes again.
-      const size_t moved = m_store.rejectChanges(batch, result.json["rejected"]);
+      const size_t moved = m_store.rejectChanges(current->batch, result.json["rejected"]);
       summary.rejected += moved;
       done += moved;
-      if (moved > 0) continue;
+      if (moved == 0) {
+        fail(summary, result);
+        return false;
+      }
+    } else {
+      fail(summary, result);
+      return false;
     }
-    fail(summary, result);
-    return false;
+    // Nothing sent ahead: what is left (the rest of a refused batch, saves made meanwhile) goes next.
+    current = std::make_unique<OutgoingBatch>(encode(m_store.nextPushBatch(m_options.pushBatch)));
+    if (current->batch.entries.empty()) return true;
+    answer = post(*current, summary);
   }
 }
 
 bool SyncClient::pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
                            const std::function<void(const Json& page, int64_t next)>& store, QueryParams params) {
+  const auto fetch = [&](int64_t after) {
+    QueryParams query = params;
+    query["after"] = std::to_string(after);
+    query["limit"] = std::to_string(m_options.pullPage);
+    return send([&] { return m_http.get(path, query); }, summary);
+  };
+  int64_t after = cursor();
+  HttpResult result = fetch(after);
   while (true) {
-    const int64_t after = cursor();
-    params["after"] = std::to_string(after);
-    params["limit"] = std::to_string(m_options.pullPage);
-    auto result = send([&] { return m_http.get(path, params); }, summary);
     if (!result.ok()) {
       fail(summary, result);
       return false;
     }
+    const bool more = result.json.is_object() && result.json.value("has_more", false);
+    int64_t next = after;
     try {
-      store(result.json, result.json.value("next_after", after));
-    } catch (const SqliteError&) {
-      throw;  // the tablet's own file failed, not the answer
+      next = result.json.value("next_after", after);
+      if (more && next <= after) throw std::invalid_argument("has_more without a later next_after");
     } catch (const std::exception& e) {
-      summary.ok = false;
-      summary.errorCode = "bad_response";
-      summary.messageZh = "服务器返回的数据无法识别";
-      summary.messageEn = std::string("The server's answer could not be read: ") + e.what();
-      return false;
+      return failOnAnswer(summary, e);
     }
-    if (!result.json.value("has_more", false)) return true;
+    // The next page is asked for while this one is stored: the server's and the network's time
+    // overlap the tablet's writes. Only the stored page moves the cursor, so a failure of either
+    // leaves nothing half kept.
+    std::future<HttpResult> ahead;
+    if (more) ahead = std::async(std::launch::async, fetch, next);
+    try {
+      store(result.json, next);
+    } catch (const SqliteError&) {
+      throw;  // the tablet's own file failed, not the answer (the page asked for ahead is waited for)
+    } catch (const std::exception& e) {
+      return failOnAnswer(summary, e);
+    }
+    if (!more) return true;
+    result = ahead.get();
+    after = next;
   }
+}
+
+bool SyncClient::failOnAnswer(SyncSummary& summary, const std::exception& e) {
+  summary.ok = false;
+  summary.errorCode = "bad_response";
+  summary.messageZh = "服务器返回的数据无法识别";
+  summary.messageEn = std::string("The server's answer could not be read: ") + e.what();
+  return false;
 }
 
 bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
@@ -265,7 +324,11 @@ void SyncClient::keepGridNames(const Json& names) {
   if (kept != m_store.setting("grid_names")) m_store.setSetting("grid_names", kept);
 }
 
-SyncSummary SyncClient::sync(const SyncProgress& progress) {
+SyncSummary SyncClient::sync(const SyncProgress& progress) { return run(progress, true); }
+
+SyncSummary SyncClient::pushOutbox(const SyncProgress& progress) { return run(progress, false); }
+
+SyncSummary SyncClient::run(const SyncProgress& progress, bool pullToo) {
   SyncSummary summary;
   if (m_store.setting("token").empty()) {
     summary.ok = false;
@@ -276,7 +339,7 @@ SyncSummary SyncClient::sync(const SyncProgress& progress) {
   }
   try {
     DeviceStore::CheckpointBatch checkpoints(m_store);
-    if (push(summary, progress) && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
+    if (push(summary, progress) && pullToo && sendResubmits(summary) && pull(summary, progress)) pullReviews(summary);
     // Up to 32 MB of WAL go into the file now: a moment on a tablet's flash, said before it starts
     // (not after a sync that stored nothing, such as one that found the server unreachable).
     if (progress && summary.pushed + summary.pulled > 0) progress("store", summary.pulled, summary.pulled);

@@ -157,6 +157,12 @@ class DeviceStore {
   // --- sync bookkeeping (used by SyncClient) ---
   /// The in-flight batch if one was sent but not acknowledged, else the next entries under a new id.
   PushBatch nextPushBatch(size_t maxEntries);
+  /// The batch to send after `current` (read only): the one marked to follow it if a crash left one,
+  /// else the entries after it under a new id; empty when there are none.
+  PushBatch pushBatchAfter(const PushBatch& current, size_t maxEntries) const;
+  /// Marks `following` as sent after the batch in flight, on disk before it is sent: until the batch in
+  /// flight is acknowledged (then `following` takes its place) both go again under their ids.
+  void markFollowing(const PushBatch& following);
   /// Applies the answer to a sent batch in one transaction: entries of the batch the answer names
   /// leave the outbox, fields settle to the server's current state when nothing newer is pending,
   /// conflicts become notices. Returns how many entries left the outbox.
@@ -288,6 +294,11 @@ class DeviceStore {
   std::vector<OutboxEntry> outboxLocked(size_t limit = 0, int64_t firstSeq = 0,
                                         int64_t lastSeq = std::numeric_limits<int64_t>::max()) const;
   void addNotice(const SyncNotice& notice);
+  /// The batch a meta key marks as sent ({id, first_seq, last_seq}), read again; empty if none.
+  PushBatch markedBatchLocked(const std::string& key) const;
+  void markBatchLocked(const std::string& key, const PushBatch& batch);
+  /// After the batch `changesetId` was answered: the batch marked to follow it, if any, is in flight.
+  void endBatchLocked(const std::string& changesetId);
   std::string metaGet(const std::string& key, const std::string& fallback = {}) const;
   void metaSet(const std::string& key, const std::string& value);
 

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,6 +56,15 @@ struct HttpOptions {
   size_t maxResponseBytes = 64u << 20;  // decoded response bodies above this fail with BadResponse
 };
 
+/// One request as it went, told to an observer (HttpClient::observe) on the thread that sent it: for
+/// benchmarks and diagnostics. Holds no token (that travels in a header, never shown).
+struct HttpExchange {
+  std::string_view path;
+  std::string_view requestJson;  // the JSON text of a POST before compression; empty for a GET
+  const HttpResult& result;
+  double milliseconds;           // from encoding the request to the decoded answer
+};
+
 /// Sends JSON requests to one server with a bearer token; thread-compatible (one client per
 /// thread). Keeps one curl handle so connections are reused between requests. Never follows
 /// redirects.
@@ -81,6 +92,9 @@ class HttpClient {
   /// GETs a file (CSV, XLSX, ...): a 2xx body need not be JSON; `body` holds its bytes.
   HttpResult download(const std::string& path, const std::map<std::string, std::string>& query = {});
 
+  /// Calls `observer` after each postJson and get (an empty function stops it).
+  void observe(std::function<void(const HttpExchange&)> observer) { m_observer = std::move(observer); }
+
   /// Bytes sent and received on the wire (after compression, headers excluded) since construction.
   uint64_t bytesSent() const { return m_bytesSent; }
   uint64_t bytesReceived() const { return m_bytesReceived; }
@@ -93,6 +107,8 @@ class HttpClient {
   struct Handle;
   HttpResult perform(const std::string& url, const std::string* postBody, bool expectJson = true);
   std::string urlFor(const std::string& path, const std::map<std::string, std::string>& query) const;
+  void tellObserver(std::string_view path, std::string_view requestJson, const HttpResult& result,
+                    std::chrono::steady_clock::time_point start) const;
 
   std::string m_baseUrl;
   HttpOptions m_options;
@@ -101,6 +117,7 @@ class HttpClient {
   uint64_t m_bytesSent = 0;
   uint64_t m_bytesReceived = 0;
   uint64_t m_connectionsOpened = 0;
+  std::function<void(const HttpExchange&)> m_observer;
 };
 
 /// Request bodies larger than this many bytes are gzip-compressed.

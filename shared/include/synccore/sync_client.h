@@ -4,6 +4,7 @@
 #include "synccore/http_client.h"
 
 #include <functional>
+#include <future>
 #include <map>
 #include <string>
 
@@ -43,9 +44,21 @@ class SyncClient {
   /// Pushes the whole outbox in batches, sends resubmitted households, then pulls changes and
   /// review states until the server has nothing more.
   SyncSummary sync(const SyncProgress& progress = {});
+  /// The push of a sync alone (no resubmits, no pull): for tools and benchmarks that time them apart.
+  SyncSummary pushOutbox(const SyncProgress& progress = {});
 
  private:
+  SyncSummary run(const SyncProgress& progress, bool pullToo);
   HttpResult send(const std::function<HttpResult()>& request, SyncSummary& summary);
+  /// A batch of the outbox with the changeset and request body made from it.
+  struct OutgoingBatch {
+    PushBatch batch;
+    Changeset changeset;
+    Json body;
+  };
+  OutgoingBatch encode(PushBatch batch) const;
+  /// POSTs the batch (with retries) on another thread; `outgoing` must outlive the answer.
+  std::future<HttpResult> post(const OutgoingBatch& outgoing, SyncSummary& summary);
   bool push(SyncSummary& summary, const SyncProgress& progress);
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
@@ -54,11 +67,14 @@ class SyncClient {
   /// no text are left out, anything but an object leaves the names as they are).
   void keepGridNames(const Json& names);
   /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
-  /// (a parse error stops with bad_response before anything of that page is stored).
+  /// (a parse error stops with bad_response before anything of that page is stored). The next page is
+  /// fetched on another thread while `store` runs: `store` must not use the HTTP client.
   using QueryParams = std::map<std::string, std::string>;
   bool pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,
                  const std::function<void(const Json& page, int64_t next)>& store, QueryParams params = {});
   void fail(SyncSummary& summary, const HttpResult& result);
+  /// An answer that arrived but could not be read or kept (bad_response); returns false.
+  static bool failOnAnswer(SyncSummary& summary, const std::exception& e);
   /// A sync stopped by the tablet's own file (full storage, I/O error): reported, not thrown.
   static void failOnDeviceFile(SyncSummary& summary, const SqliteError& e);
   /// A pulled change moving a household to none of `grids` (the signed-in user's; empty: all grids).
