@@ -95,6 +95,14 @@
         <source>查看此冲突的全部记录</source>
         <translation>Show the whole history of this conflict</translation>
     </message>
+    <message>
+        <source>账号变更</source>
+        <translation>Account changes</translation>
+    </message>
+    <message>
+        <source>网格命名</source>
+        <translation>Grids named</translation>
+    </message>
 </context>
 <context>
     <name>ChoiceInput</name>
@@ -653,6 +661,54 @@
     <message>
         <source>账号变更</source>
         <translation>Account change</translation>
+    </message>
+    <message>
+        <source>网格命名</source>
+        <translation>Grid named</translation>
+    </message>
+    <message>
+        <source>网格员</source>
+        <translation>grid worker</translation>
+    </message>
+    <message>
+        <source>网格长</source>
+        <translation>supervisor</translation>
+    </message>
+    <message>
+        <source>审计员</source>
+        <translation>auditor</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>administrator</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <source>新增账号 %1(%2)· 网格:%3</source>
+        <translation>Account %1 added (%2) · grids: %3</translation>
+    </message>
+    <message>
+        <source>停用账号 %1</source>
+        <translation>Account %1 revoked</translation>
+    </message>
+    <message>
+        <source>账号 %1 的网格:%2 → %3</source>
+        <translation>Grids of %1: %2 → %3</translation>
+    </message>
+    <message>
+        <source>重设账号 %1 的密码</source>
+        <translation>Password of %1 reset</translation>
+    </message>
+    <message>
+        <source>网格 %1 命名为「%2」</source>
+        <translation>Grid %1 named “%2”</translation>
+    </message>
+    <message>
+        <source>网格 %1 由「%2」改名为「%3」</source>
+        <translation>Grid %1 renamed from “%2” to “%3”</translation>
     </message>
     <message>
         <source>同一项被两人修改</source>

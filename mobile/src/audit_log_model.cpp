@@ -22,7 +22,45 @@ QString kindLabel(const std::string& kind) {
   if (kind == "approve") return QObject::tr("审核通过");
   if (kind == "merge") return QObject::tr("合并人员");
   if (kind == "user") return QObject::tr("账号变更");
+  if (kind == "grid") return QObject::tr("网格命名");
   return QString::fromStdString(kind);
+}
+
+QString roleLabel(const QString& role) {
+  if (role == QLatin1String("worker")) return QObject::tr("网格员");
+  if (role == QLatin1String("supervisor")) return QObject::tr("网格长");
+  if (role == QLatin1String("auditor")) return QObject::tr("审计员");
+  if (role == QLatin1String("admin")) return QObject::tr("管理员");
+  return role;
+}
+
+/// One line for an administrator's change (kinds "user" and "grid"); empty for other entries.
+QString adminChange(const std::string& kind, const Json& body) {
+  if (!body.is_object()) return {};
+  const auto text = [&body](const char* key) {
+    const auto found = body.find(key);
+    return QString::fromStdString(found != body.end() && found->is_string() ? found->get<std::string>() : "");
+  };
+  const auto grids = [&body](const char* key) {
+    QStringList list;
+    const auto found = body.find(key);
+    if (found != body.end() && found->is_array())
+      for (const Json& g : *found)
+        if (g.is_string()) list << QString::fromStdString(g.get<std::string>());
+    return list.isEmpty() ? QObject::tr("全部") : list.join(QLatin1Char(' '));
+  };
+  const std::string action = body.value("action", "");
+  if (kind == "user" && action == "add")
+    return QObject::tr("新增账号 %1(%2)· 网格:%3").arg(text("user"), roleLabel(text("role")), grids("grids"));
+  if (kind == "user" && action == "revoke") return QObject::tr("停用账号 %1").arg(text("user"));
+  if (kind == "user" && action == "grids")
+    return QObject::tr("账号 %1 的网格:%2 → %3").arg(text("user"), grids("from"), grids("to"));
+  if (kind == "user" && action == "password") return QObject::tr("重设账号 %1 的密码").arg(text("user"));
+  if (kind == "grid" && action == "name")
+    return text("previous_name").isEmpty()
+               ? QObject::tr("网格 %1 命名为「%2」").arg(text("grid"), text("name"))
+               : QObject::tr("网格 %1 由「%2」改名为「%3」").arg(text("grid"), text("previous_name"), text("name"));
+  return {};
 }
 
 QString csvCell(QString text) {
@@ -83,6 +121,7 @@ QVariantMap AuditLogModel::rowFor(const Json& e) const {
           {"finalValue", decision.is_object() ? show(decision.value("final_value", Json())) : QString()},
           {"reason", QString::fromStdString(decision.is_object() ? decision.value("reason", "")
                                                                  : body.is_object() ? body.value("reason", "") : "")},
+          {"detail", adminChange(e.value("kind", ""), body)},
           {"hash", QString::fromStdString(e.value("hash", "")).left(12)}};
 }
 

@@ -8,7 +8,7 @@ import Anju.Ui
 Item {
     id: page
 
-    AuditLogModel { id: log; Component.onCompleted: reload() }
+    AuditLogModel { id: log; objectName: "auditLog"; Component.onCompleted: reload() }
 
     ColumnLayout {
         anchors.fill: parent
@@ -41,12 +41,14 @@ Item {
             TextField { implicitHeight: Theme.touch; placeholderText: qsTr("用户"); onEditingFinished: log.actor = text.trim() }
             TextField { implicitHeight: Theme.touch; placeholderText: qsTr("字段"); onEditingFinished: log.field = text.trim() }
             ComboBox {
+                objectName: "kindFilter"
                 implicitHeight: Theme.touch
                 textRole: "label"
                 valueRole: "code"
                 model: [{ code: "", label: qsTr("全部类型") }, { code: "conflict", label: qsTr("发现冲突") },
                         { code: "decision", label: qsTr("裁决") }, { code: "return", label: qsTr("退回") },
-                        { code: "approve", label: qsTr("审核通过") }]
+                        { code: "approve", label: qsTr("审核通过") }, { code: "user", label: qsTr("账号变更") },
+                        { code: "grid", label: qsTr("网格命名") }]
                 onActivated: log.kind = currentValue
             }
             ComboBox {
@@ -106,8 +108,8 @@ Item {
                         Layout.fillWidth: true
                     }
                     Label {
-                        visible: entry.field.length === 0 && entry.reason.length > 0
-                        text: entry.reason
+                        visible: entry.field.length === 0 && text.length > 0
+                        text: entry.reason.length > 0 ? entry.reason : entry.detail
                         wrapMode: Text.WordWrap
                         Layout.fillWidth: true
                     }

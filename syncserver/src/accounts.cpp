@@ -83,14 +83,23 @@ Accounts::Accounts(Database& db) : m_db(db) {
       " expires_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL)");
 }
 
+namespace {
+void checkGrids(const std::vector<std::string>& grids) {
+  for (const auto& g : grids)
+    if (!isGridCode(g)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
+}
+void checkPassword(const std::string& password) {
+  if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
+}
+}  // namespace
+
 void Accounts::addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                        const std::string& password) {
   static const std::regex namePattern("^[A-Za-z0-9_.-]{1,64}$");
   if (!std::regex_match(name, namePattern))
     throw AccountError("a user name is 1-64 letters, digits, '.', '_' or '-' / 用户名格式不正确");
-  for (const auto& g : grids)
-    if (!isGridCode(g)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
-  if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
+  checkGrids(grids);
+  checkPassword(password);
   if (user(name)) throw AccountError("user " + name + " already exists / 用户已存在");
   m_db.cached("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")
       .bind(1, name)
@@ -101,12 +110,35 @@ void Accounts::addUser(const std::string& name, Role role, const std::vector<std
       .run();
 }
 
-void Accounts::revokeUser(const std::string& name) {
-  if (!user(name)) throw AccountError("no user " + name + " / 用户不存在");
-  synccore::Transaction tx(m_db);
-  m_db.cached("UPDATE users SET revoked=1 WHERE name=?").bind(1, name).run();
+User Accounts::existingUser(const std::string& name) const {
+  auto found = user(name);
+  if (!found) throw AccountError("no user " + name + " / 用户不存在");
+  return *found;
+}
+
+size_t Accounts::signOutEverywhere(const std::string& name) {
   m_db.cached("DELETE FROM tokens WHERE user_name=?").bind(1, name).run();
-  tx.commit();
+  return static_cast<size_t>(m_db.changes());
+}
+
+size_t Accounts::revokeUser(const std::string& name) {
+  existingUser(name);
+  m_db.cached("UPDATE users SET revoked=1 WHERE name=?").bind(1, name).run();
+  return signOutEverywhere(name);
+}
+
+std::vector<std::string> Accounts::setGrids(const std::string& name, const std::vector<std::string>& grids) {
+  const User before = existingUser(name);
+  checkGrids(grids);
+  m_db.cached("UPDATE users SET grids=? WHERE name=?").bind(1, Json(grids).dump()).bind(2, name).run();
+  return before.grids;
+}
+
+size_t Accounts::setPassword(const std::string& name, const std::string& password) {
+  existingUser(name);
+  checkPassword(password);
+  m_db.cached("UPDATE users SET password_hash=? WHERE name=?").bind(1, hashPassword(password)).bind(2, name).run();
+  return signOutEverywhere(name);
 }
 
 std::vector<User> Accounts::users() const {

@@ -45,14 +45,22 @@ class AccountError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The users and tokens tables. Tokens are stored only as SHA-256 hashes.
+/// The users and tokens tables. Tokens are stored only as SHA-256 hashes. Changes run inside the
+/// caller's transaction, if any (AdminActions logs them with it); a refused one throws AccountError
+/// before it writes anything.
 class Accounts {
  public:
   explicit Accounts(synccore::Database& db);
 
   void addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                const std::string& password);
-  void revokeUser(const std::string& name);
+  /// Revokes a user and deletes their tokens; returns how many tokens that ended.
+  size_t revokeUser(const std::string& name);
+  /// Replaces a user's grids (scopes are read per request, so this holds from their next request on);
+  /// returns the grids they had.
+  std::vector<std::string> setGrids(const std::string& name, const std::vector<std::string>& grids);
+  /// Sets a new password and deletes the user's tokens; returns how many tokens that ended.
+  size_t setPassword(const std::string& name, const std::string& password);
   std::vector<User> users() const;
   std::optional<User> user(const std::string& name) const;
   /// A new token when the name and password are right and the user is not revoked.
@@ -62,6 +70,8 @@ class Accounts {
   std::optional<Session> authenticate(const std::string& token, int64_t nowMs) const;
 
  private:
+  User existingUser(const std::string& name) const;
+  size_t signOutEverywhere(const std::string& name);
   synccore::Database& m_db;
 };
 

@@ -1,5 +1,6 @@
 #include "admin_cli.h"
 
+#include "admin_actions.h"
 #include "audit_service.h"
 #include "demo_loader.h"
 #include "http_api.h"
@@ -73,7 +74,7 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     action = [&] {
       const std::string password = readPassword(in);
       ServerState state(db, keyFile);
-      state.accounts().addUser(name, *roleFromName(roleText), grids, password);
+      AdminActions(state, commandLineActor()).addUser(name, *roleFromName(roleText), grids, password);
       out << "added " << roleText << " " << name << "\n";
       return 0;
     };
@@ -84,8 +85,37 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   revoke->callback([&] {
     action = [&] {
       ServerState state(db, keyFile);
-      state.accounts().revokeUser(name);
+      AdminActions(state, commandLineActor()).revokeUser(name);
       out << "revoked " << name << "\n";
+      return 0;
+    };
+  });
+  auto* setGrids = user->add_subcommand("grids", "replace a user's grids (from their next request on)");
+  withDb(setGrids);
+  setGrids->add_option("--name", name)->required();
+  setGrids->add_option("--grid", grids, "grid code (repeat for several; none: every grid for a supervisor)");
+  setGrids->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      const auto before = AdminActions(state, commandLineActor()).setGrids(name, grids);
+      const auto join = [](const std::vector<std::string>& list) {
+        std::string text;
+        for (const auto& g : list) text += (text.empty() ? "" : " ") + g;
+        return text.empty() ? std::string("-") : text;
+      };
+      out << "网格已更新 / grids set: " << name << " " << join(before) << " -> " << join(grids) << "\n";
+      return 0;
+    };
+  });
+  auto* password = user->add_subcommand("password", "set a new password (read from standard input); signs the user out");
+  withDb(password);
+  password->add_option("--name", name)->required();
+  password->callback([&] {
+    action = [&] {
+      const std::string newPassword = readPassword(in);
+      ServerState state(db, keyFile);
+      AdminActions(state, commandLineActor()).resetPassword(name, newPassword);
+      out << "密码已重设,该用户需重新登录 / password set; " << name << " must sign in again\n";
       return 0;
     };
   });
@@ -118,7 +148,7 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   nameGrid->callback([&] {
     action = [&] {
       ServerState state(db, keyFile);
-      const std::string stored = state.grids().name(gridCode, gridName);  // throws before anything is printed
+      const std::string stored = AdminActions(state, commandLineActor()).nameGrid(gridCode, gridName);  // throws before anything is printed
       out << "网格已命名 / grid named: " << gridCode << " " << stored << "\n";
       return 0;
     };

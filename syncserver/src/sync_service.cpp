@@ -370,8 +370,12 @@ Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std
     for (const auto& c : changes) list.push_back(c.toJson());
     page = Json{{"changes", list}, {"next_after", next}, {"has_more", more}};
   }
-  // The last page names the user's grids: a sync picks up renamed grids without another request.
-  if (!more) page["grid_names"] = m_state.grids().visible(s.seesAllGrids(), s.user.grids);
+  // The last page names the user's grids and their names: a sync picks up an administrator's change of
+  // either (syncserver user grids, grid name) without another request.
+  if (!more) {
+    page["grids"] = s.user.grids;
+    page["grid_names"] = m_state.grids().visible(s.seesAllGrids(), s.user.grids);
+  }
   return Reply{200, std::move(page)};
 }
 

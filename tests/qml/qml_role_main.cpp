@@ -28,7 +28,8 @@
 Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
 Q_IMPORT_QML_PLUGIN(Anju_UiPlugin)
 
-/// The name the community's grid G01 gets on the server (tst_conflict_inbox.qml, tst_dashboard.qml).
+/// The name the community's grid G01 gets on the server (tst_conflict_inbox.qml, tst_dashboard.qml,
+/// tst_audit.qml).
 constexpr const char* kGridName = "玉泉家园一区1号楼网格";
 
 /// What the QML tests may rely on (the community built in RoleSetup::applicationAvailable), and
@@ -39,8 +40,10 @@ class RoleData : public QObject {
   Q_PROPERTY(QString conflictHousehold MEMBER m_conflictHousehold CONSTANT)
   Q_PROPERTY(QString returnedHousehold MEMBER m_returnedHousehold CONSTANT)
   Q_PROPERTY(QString documentsDir MEMBER m_documentsDir CONSTANT)
+  Q_PROPERTY(QString gridName READ gridName CONSTANT)
 
  public:
+  static QString gridName() { return QString::fromUtf8(kGridName); }
   /// `surveyctl conflicts --json --status STATUS` as the supervisor: the server's list.
   Q_INVOKABLE QVariantList serverConflicts(const QString& status) const {
     return json(m_supervisor->ok({"conflicts", "--json", "--status", status.toStdString()}))
@@ -173,7 +176,8 @@ class RoleSetup : public QObject {
       throw std::runtime_error("sign-in hangs");
     if (session.state() != anju::Session::Unlocked)
       throw std::runtime_error("sign-in failed: " + session.errorString().toStdString());
-    // Signing in starts the first sync.
+    // Signing in starts the first sync (not for an auditor: their tablet reads the log online).
+    if (session.role() == QLatin1String("auditor")) return;
     auto& sync = m_tablet->sync();
     if (!QTest::qWaitFor([&] { return sync.state() != anju::SyncController::Syncing; }, 60000))
       throw std::runtime_error("the first sync hangs");

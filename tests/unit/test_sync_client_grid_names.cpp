@@ -1,5 +1,6 @@
-// Grid names reach a device with each sync: the pull's last page carries them (a stand-in server at the
-// HTTP seam). Names only label grids: a page without them, or with an unreadable value, keeps the names.
+// Grid names and the user's grids reach a device with each sync: the pull's last page carries them (a
+// stand-in server at the HTTP seam). A page without them, or with an unreadable value, keeps what the
+// device had.
 #include "fixtures.h"
 #include "local_server.h"
 #include "temp_dir.h"
@@ -12,13 +13,15 @@ using namespace synccore;
 
 namespace {
 
-/// A server with nothing to pull whose last (only) pull page carries `names` when it is not null.
+/// A server with nothing to pull whose last (only) pull page carries `names` and `grids` when they are
+/// not null.
 class NamingServer {
  public:
-  explicit NamingServer(Json names) : m_names(std::move(names)) {
+  explicit NamingServer(Json names, Json grids = Json()) : m_names(std::move(names)), m_grids(std::move(grids)) {
     m_server.routes().Get("/v1/changes", [this](const httplib::Request&, httplib::Response& res) {
       Json page{{"changes", Json::array()}, {"next_after", 0}, {"has_more", false}};
       if (!m_names.is_null()) page["grid_names"] = m_names;
+      if (!m_grids.is_null()) page["grids"] = m_grids;
       res.set_content(page.dump(), "application/json");
     });
     answerNoReviews(m_server);
@@ -28,7 +31,7 @@ class NamingServer {
 
  private:
   LocalServer m_server;
-  Json m_names;
+  Json m_names, m_grids;
 };
 
 }  // namespace
@@ -54,4 +57,27 @@ TEST_CASE("a sync keeps the grid names of the pull's last page; without readable
   const SyncSummary summary = client.sync();
   CHECK(summary.ok);
   CHECK(gridNames(store) == kept);
+}
+
+TEST_CASE("a sync keeps the user's grids of the pull's last page, as an administrator changed them",
+          "[sync_client]") {
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  store.setSetting("token", "test-token", true);
+  store.setSetting("grids", R"(["G01"])");
+
+  const auto [sent, kept] = GENERATE_COPY(table<Json, std::vector<std::string>>({
+      {Json::array({"G02", "G03"}), {"G02", "G03"}},
+      {Json::array(), {}},                       // a supervisor now over every grid
+      {Json(), {"G01"}},                         // a server from before this member
+      {Json::array({"G02", 7}), {"G01"}},        // not a list of codes
+      {Json{{"G02", "name"}}, {"G01"}},
+  }));
+  INFO("grids " << sent.dump());
+  NamingServer server(Json(), sent);
+  HttpClient http(server.url());
+  SyncClient client(store, http, SyncClient::Options{});
+  const SyncSummary summary = client.sync();
+  CHECK(summary.ok);
+  CHECK(signedInGrids(store) == kept);
 }

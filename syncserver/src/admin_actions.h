@@ -1,0 +1,41 @@
+#pragma once
+// Administrators' changes to users and grid names, each recorded in the audit log.
+#include "accounts.h"
+#include "server_state.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace syncserver {
+
+/// Users and grid names changed by an administrator. Each change commits together with its audit entry
+/// (kind "user" or "grid", docs/audit-log.md), so auditors see who gave or took whose access, and when.
+/// Passwords and their hashes never reach the log. A refused change throws (AccountError, GridError)
+/// and leaves neither the change nor an entry.
+class AdminActions {
+ public:
+  /// `actor` is recorded as the entry's actor (commandLineActor() for the command line).
+  AdminActions(ServerState& state, std::string actor);
+
+  void addUser(const std::string& name, Role role, const std::vector<std::string>& grids, const std::string& password);
+  void revokeUser(const std::string& name);
+  /// Replaces a user's grids; returns the grids they had.
+  std::vector<std::string> setGrids(const std::string& name, const std::vector<std::string>& grids);
+  /// Sets a new password; the user is signed out on every device.
+  void resetPassword(const std::string& name, const std::string& password);
+  /// Names or renames a grid; returns the name as stored.
+  std::string nameGrid(const std::string& code, const std::string& name);
+
+ private:
+  /// Runs `change` and appends the entry it returns ({kind, body}) in one transaction.
+  void logged(const std::function<std::pair<std::string, Json>()>& change);
+  ServerState& m_state;
+  std::string m_actor;
+};
+
+/// The actor the command line records: "admin-cli:" and the operating-system account that ran it
+/// (sudo's caller when run through sudo).
+std::string commandLineActor();
+
+}  // namespace syncserver
