@@ -97,8 +97,10 @@ SyncClient::OutgoingBatch SyncClient::encode(PushBatch batch) const {
   return out;
 }
 
-std::future<HttpResult> SyncClient::post(const OutgoingBatch& outgoing, SyncSummary& summary) {
-  return std::async(std::launch::async, [this, &outgoing, &summary] {
+std::future<HttpResult> SyncClient::post(const OutgoingBatch& outgoing, SyncSummary& summary, bool overlap) {
+  // Without device work to overlap (a last, partial batch), the request is sent when its answer is
+  // asked for, on this thread: a small sync pays for no thread.
+  return std::async(overlap ? std::launch::async : std::launch::deferred, [this, &outgoing, &summary] {
     return send([&] { return m_http.postJson("/v1/changesets", outgoing.body); }, summary);
   });
 }
@@ -108,18 +110,22 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
   size_t done = 0;
   // Two batches overlap: while the server merges one, the next is read and encoded, and it is sent
   // (marked on disk first) as soon as the first is answered, before that answer is applied here.
+  // A batch smaller than the limit was the outbox's last when read: nothing follows it but saves made
+  // meanwhile, which the outbox gives once it is answered.
+  const auto full = [this](const OutgoingBatch& b) { return b.batch.entries.size() >= m_options.pushBatch; };
   auto current = std::make_unique<OutgoingBatch>(encode(m_store.nextPushBatch(m_options.pushBatch)));
   if (current->batch.entries.empty()) return true;
-  std::future<HttpResult> answer = post(*current, summary);
+  std::future<HttpResult> answer = post(*current, summary, full(*current));
   while (true) {
     if (progress) progress("push", done, total);
-    auto following = std::make_unique<OutgoingBatch>(encode(m_store.pushBatchAfter(current->batch, m_options.pushBatch)));
+    auto following = std::make_unique<OutgoingBatch>(
+        full(*current) ? encode(m_store.pushBatchAfter(current->batch, m_options.pushBatch)) : OutgoingBatch{});
     HttpResult result = answer.get();
     if (m_pushColumns && result.status == 400 && result.json.is_object() &&
         result.json.value("message", "").find("changeset.format") != std::string::npos) {
       m_pushColumns = false;  // a server older than format 2 refused the member: the same batch in format 1
       current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
-      answer = post(*current, summary);
+      answer = post(*current, summary, false);
       continue;
     }
     if (result.ok()) {
@@ -133,7 +139,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
         else listed = &result.json.at("results");
         if (!following->batch.entries.empty()) {
           m_store.markFollowing(following->batch);
-          nextAnswer = post(*following, summary);
+          nextAnswer = post(*following, summary, true);  // while this answer is applied
         }
         // One transaction: an answer the store cannot take (a server version that is no clock stamp)
         // leaves the whole batch in the outbox (and the batch sent after it marked as such).
@@ -189,7 +195,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     // Nothing sent ahead: what is left (the rest of a refused batch, saves made meanwhile) goes next.
     current = std::make_unique<OutgoingBatch>(encode(m_store.nextPushBatch(m_options.pushBatch)));
     if (current->batch.entries.empty()) return true;
-    answer = post(*current, summary);
+    answer = post(*current, summary, full(*current));
   }
 }
 
@@ -252,6 +258,7 @@ bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
     const auto grids = signedInGrids(m_store);
     std::erase_if(changes, [&](const PulledChange& p) { return movesOutOf(p, grids) && !m_store.load(p.change.record); });
     m_store.applyPulled(changes, next);
+    if (page.contains("grids")) keepGrids(page["grids"]);
     if (page.contains("grid_names")) keepGridNames(page["grid_names"]);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
@@ -322,6 +329,14 @@ void SyncClient::keepGridNames(const Json& names) {
   // Written only when they changed: each sync's last page carries them.
   const std::string kept = Json(namesIn(names)).dump();
   if (kept != m_store.setting("grid_names")) m_store.setSetting("grid_names", kept);
+}
+
+void SyncClient::keepGrids(const Json& grids) {
+  // Only a list of codes replaces the kept one: anything else (an older server sends none) keeps it.
+  if (!grids.is_array() || !std::all_of(grids.begin(), grids.end(), [](const Json& g) { return g.is_string(); }))
+    return;
+  const std::string kept = grids.dump();
+  if (kept != m_store.setting("grids")) m_store.setSetting("grids", kept);
 }
 
 SyncSummary SyncClient::sync(const SyncProgress& progress) { return run(progress, true); }

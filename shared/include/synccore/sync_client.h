@@ -57,8 +57,9 @@ class SyncClient {
     Json body;
   };
   OutgoingBatch encode(PushBatch batch) const;
-  /// POSTs the batch (with retries) on another thread; `outgoing` must outlive the answer.
-  std::future<HttpResult> post(const OutgoingBatch& outgoing, SyncSummary& summary);
+  /// POSTs the batch (with retries), on another thread when `overlap` (the device has work meanwhile),
+  /// else when the answer is asked for; `outgoing` must outlive the answer.
+  std::future<HttpResult> post(const OutgoingBatch& outgoing, SyncSummary& summary, bool overlap);
   bool push(SyncSummary& summary, const SyncProgress& progress);
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
@@ -66,6 +67,9 @@ class SyncClient {
   /// Keeps the grid names of a sign-in answer or of a pull's last page ({code: name}; members that are
   /// no text are left out, anything but an object leaves the names as they are).
   void keepGridNames(const Json& names);
+  /// Keeps the user's grids from a pull's last page (an administrator may have changed them since
+  /// sign-in); anything but a list of codes leaves them as they are.
+  void keepGrids(const Json& grids);
   /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
   /// (a parse error stops with bad_response before anything of that page is stored). The next page is
   /// fetched on another thread while `store` runs: `store` must not use the HTTP client.
@@ -85,8 +89,8 @@ class SyncClient {
   bool m_pushColumns = true;  // push format 2 until a server refuses it (then format 1)
 };
 
-/// The grids of the user signed in on this device, as the server named them at sign-in (kept in the
-/// device file by SyncClient::login); empty for a user who sees every grid or before any sign-in.
+/// The grids of the user signed in on this device, as the server named them at sign-in or the last
+/// sync (kept in the device file by SyncClient); empty for a user who sees every grid or before any sign-in.
 std::vector<std::string> signedInGrids(const DeviceStore& store);
 
 /// The names of the grids the signed-in user sees, by code, as the server last sent them (at sign-in
