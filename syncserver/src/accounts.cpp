@@ -32,6 +32,15 @@ std::string isoNow() {
   return buf;
 }
 
+void checkGrids(const std::vector<std::string>& grids) {
+  for (const auto& g : grids)
+    if (!isGridCode(g)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
+}
+
+void checkPassword(const std::string& password) {
+  if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
+}
+
 User readUser(const synccore::Statement& st) {
   User u;
   u.name = st.text(0);
@@ -82,16 +91,6 @@ Accounts::Accounts(Database& db) : m_db(db) {
       "CREATE TABLE IF NOT EXISTS tokens(token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,"
       " expires_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL)");
 }
-
-namespace {
-void checkGrids(const std::vector<std::string>& grids) {
-  for (const auto& g : grids)
-    if (!isGridCode(g)) throw AccountError("bad grid code: " + g + " / 网格编号格式不正确");
-}
-void checkPassword(const std::string& password) {
-  if (password.size() < 8) throw AccountError("a password needs at least 8 characters / 密码至少8位");
-}
-}  // namespace
 
 void Accounts::addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                        const std::string& password) {

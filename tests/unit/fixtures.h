@@ -44,6 +44,22 @@ inline synccore::PulledChange pulledChange(const std::string& type, const std::s
   return p;
 }
 
+/// Another tablet's outbox as a server serves it to a pull: seqs 1, 2, ... in outbox order, by `author`.
+inline std::vector<synccore::PulledChange> servedChanges(synccore::DeviceStore& other, const std::string& author) {
+  std::vector<synccore::PulledChange> out;
+  int64_t seq = 0;
+  for (const synccore::Change& c : other.nextPushBatch(other.outboxSize()).toChangeset(other.deviceId()).changes) {
+    synccore::PulledChange p;
+    p.seq = ++seq;
+    p.change = c;
+    p.version = c.hlc;
+    p.author = author;
+    p.device = other.deviceId();
+    out.push_back(p);
+  }
+  return out;
+}
+
 /// The "<field>__v" version columns of a device file's record table (docs/device-store.md).
 inline std::vector<std::string> versionColumns(synccore::Database& db, const std::string& table) {
   std::vector<std::string> out;

@@ -23,16 +23,7 @@ class ServerWithOneHousehold {
     auto saved = other.save({RecordWrite{"household", "", "", fixtures::household("G01", "李四")}});
     REQUIRE(saved.ok());
     household = saved.uuids.front();
-    int64_t seq = 0;
-    for (const Change& c : other.nextPushBatch(100).toChangeset(other.deviceId()).changes) {
-      PulledChange p;
-      p.seq = ++seq;
-      p.change = c;
-      p.version = c.hlc;
-      p.author = "li";
-      p.device = other.deviceId();
-      m_changes.push_back(p);
-    }
+    m_changes = fixtures::servedChanges(other, "li");
     m_server.routes().Post("/v1/changesets", [](const httplib::Request& req, httplib::Response& res) {
       const Changeset cs = changesetFromColumns(Json::parse(req.body));
       const Json answer = compactPushAnswer(cs.id, kServerSeq, std::vector<std::optional<Json>>(cs.changes.size()));

@@ -198,16 +198,7 @@ TEST_CASE("a pull stores every page once and in order while the next is fetched 
   {
     DeviceStore other(dir.file("other.db"), SurveyDefinition::builtin(), fixtures::options());
     saveHouseholds(other, 3);
-    int64_t seq = 0;
-    for (const Change& c : other.nextPushBatch(100).toChangeset(other.deviceId()).changes) {
-      PulledChange p;
-      p.seq = ++seq;
-      p.change = c;
-      p.version = c.hlc;
-      p.author = "li";
-      p.device = other.deviceId();
-      served.push_back(p);
-    }
+    served = fixtures::servedChanges(other, "li");
   }
   std::mutex mutex;
   std::vector<int64_t> asked;

@@ -2,9 +2,9 @@
 // HTTP(S) transport of the sync client: JSON over libcurl, gzip, error classes, backoff.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -65,8 +65,8 @@ struct HttpExchange {
   double milliseconds;           // from encoding the request to the decoded answer
 };
 
-/// Sends JSON requests to one server with a bearer token; thread-compatible (one client per
-/// thread). Keeps one curl handle so connections are reused between requests. Never follows
+/// Sends JSON requests to one server with a bearer token; thread-compatible (one thread at a time:
+/// SyncClient hands it to the thread that sends each request, never to two at once). Keeps one curl handle so connections are reused between requests. Never follows
 /// redirects.
 class HttpClient {
  public:

@@ -27,7 +27,8 @@ struct SyncSummary {
 /// device file (not reported when nothing was).
 using SyncProgress = std::function<void(const std::string& phase, size_t done, size_t total)>;
 
-/// Runs sync rounds for one device store against one server. Not thread-safe; one per device.
+/// Runs sync rounds for one device store against one server. Not thread-safe; one per device. It sends
+/// requests from a helper thread (one at a time) while it stores answers on the calling thread.
 class SyncClient {
  public:
   struct Options {
