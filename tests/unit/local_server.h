@@ -2,6 +2,7 @@
 // A cpp-httplib server on 127.0.0.1 for unit tests that need an HTTP peer at a seam.
 #include <catch2/catch.hpp>
 #include <httplib.h>
+#include <synccore/sync_client.h>
 
 #include <atomic>
 #include <chrono>
@@ -48,4 +49,17 @@ inline void answerNoReviews(LocalServer& server) {
   server.routes().Get("/v1/reviews", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"reviews": [], "next_after": 0, "has_more": false})", "application/json");
   });
+}
+
+/// One SyncClient::sync of `store` against `url` with `options` (no waiting between retries): it must
+/// not throw; the summary is shown if a check after it fails.
+inline synccore::SyncSummary syncOverHttp(synccore::DeviceStore& store, const std::string& url,
+                                          synccore::SyncClient::Options options = {}) {
+  synccore::HttpClient http(url);
+  options.sleep = [](long) {};
+  synccore::SyncClient client(store, http, options);
+  synccore::SyncSummary summary;
+  REQUIRE_NOTHROW(summary = client.sync());
+  UNSCOPED_INFO(summary.toJson().dump());
+  return summary;
 }

@@ -45,17 +45,6 @@ class ServerWithOneHousehold {
   std::vector<PulledChange> m_changes;
 };
 
-SyncSummary syncOnce(DeviceStore& store, const std::string& url) {
-  HttpClient http(url);
-  SyncClient::Options options;
-  options.sleep = [](long) {};
-  SyncClient client(store, http, options);
-  SyncSummary summary;
-  REQUIRE_NOTHROW(summary = client.sync());
-  INFO(summary.toJson().dump());
-  return summary;
-}
-
 }  // namespace
 
 TEST_CASE("a sync the tablet's own file cannot keep fails as device_storage and loses nothing", "[sync_client]") {
@@ -76,7 +65,7 @@ TEST_CASE("a sync the tablet's own file cannot keep fails as device_storage and 
   Database(path).exec("CREATE TRIGGER failing_write " + trigger +
                       " BEGIN SELECT RAISE(ABORT, 'simulated storage failure'); END");
 
-  const SyncSummary failed = syncOnce(store, server.url());
+  const SyncSummary failed = syncOverHttp(store, server.url());
   CHECK_FALSE(failed.ok);
   CHECK(failed.errorCode == "device_storage");
   CHECK(failed.messageZh.find("存储空间") != std::string::npos);
@@ -87,7 +76,7 @@ TEST_CASE("a sync the tablet's own file cannot keep fails as device_storage and 
   else CHECK(store.outboxSize() == 0);
 
   Database(path).exec("DROP TRIGGER failing_write");
-  const SyncSummary again = syncOnce(store, server.url());
+  const SyncSummary again = syncOverHttp(store, server.url());
   CHECK(again.ok);
   CHECK(store.outboxSize() == 0);
   CHECK(store.pullCursor() == kServerSeq);

@@ -71,16 +71,10 @@ class RecordingServer {
 };
 
 SyncSummary syncWithBatches(DeviceStore& store, const std::string& url, size_t pushBatch) {
-  HttpClient http(url);
   SyncClient::Options options;
   options.pushBatch = pushBatch;
   options.maxAttempts = 2;
-  options.sleep = [](long) {};
-  SyncClient client(store, http, options);
-  SyncSummary summary;
-  REQUIRE_NOTHROW(summary = client.sync());
-  INFO(summary.toJson().dump());
-  return summary;
+  return syncOverHttp(store, url, options);
 }
 
 /// A tablet with a token and `households` saved households (each several outbox entries).
