@@ -324,19 +324,21 @@ bool SyncClient::pullReviews(SyncSummary& summary) {
   });
 }
 
+void SyncClient::keepSetting(const std::string& key, const std::string& value) {
+  // Written only when it changed: each sync's last page carries it.
+  if (value != m_store.setting(key)) m_store.setSetting(key, value);
+}
+
 void SyncClient::keepGridNames(const Json& names) {
   if (!names.is_object()) return;  // not sent (a server from before grid names) or not readable
-  // Written only when they changed: each sync's last page carries them.
-  const std::string kept = Json(namesIn(names)).dump();
-  if (kept != m_store.setting("grid_names")) m_store.setSetting("grid_names", kept);
+  keepSetting("grid_names", Json(namesIn(names)).dump());
 }
 
 void SyncClient::keepGrids(const Json& grids) {
   // Only a list of codes replaces the kept one: anything else (an older server sends none) keeps it.
   if (!grids.is_array() || !std::all_of(grids.begin(), grids.end(), [](const Json& g) { return g.is_string(); }))
     return;
-  const std::string kept = grids.dump();
-  if (kept != m_store.setting("grids")) m_store.setSetting("grids", kept);
+  keepSetting("grids", grids.dump());
 }
 
 SyncSummary SyncClient::sync(const SyncProgress& progress) { return run(progress, true); }

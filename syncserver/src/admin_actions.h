@@ -28,8 +28,8 @@ class AdminActions {
   std::string nameGrid(const std::string& code, const std::string& name);
 
  private:
-  /// Runs `change` and appends the entry it returns ({kind, body}) in one transaction.
-  void logged(const std::function<std::pair<std::string, Json>()>& change);
+  /// Runs `change` and appends an entry of `kind` with the body it returns, in one transaction.
+  void logged(const std::string& kind, const std::function<Json()>& change);
   ServerState& m_state;
   std::string m_actor;
 };

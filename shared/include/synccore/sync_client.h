@@ -71,6 +71,8 @@ class SyncClient {
   /// Keeps the user's grids from a pull's last page (an administrator may have changed them since
   /// sign-in); anything but a list of codes leaves them as they are.
   void keepGrids(const Json& grids);
+  /// Sets a device setting unless it already holds `value` (no write for an unchanged one).
+  void keepSetting(const std::string& key, const std::string& value);
   /// Pages of GET path?after=cursor until has_more is false; `store` keeps one page and its next cursor
   /// (a parse error stops with bad_response before anything of that page is stored). The next page is
   /// fetched on another thread while `store` runs: `store` must not use the HTTP client.
