@@ -284,13 +284,28 @@ void HttpClient::setBearerToken(std::string token) {
 
 HttpResult HttpClient::postJson(const std::string& path, const Json& body) {
   const auto start = std::chrono::steady_clock::now();
+  return send(path, prepare(body), start);
+}
+
+PreparedBody HttpClient::prepare(const Json& body) const {
+  PreparedBody out;
   // Invalid UTF-8 in a string is replaced rather than thrown on: the request still goes out.
-  const std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out.json = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (m_options.compressRequests && out.json.size() > kCompressThresholdBytes) out.gzip = gzipCompress(out.json);
+  return out;
+}
+
+HttpResult HttpClient::post(const std::string& path, const PreparedBody& body) {
+  return send(path, body, std::chrono::steady_clock::now());
+}
+
+HttpResult HttpClient::send(const std::string& path, const PreparedBody& body,
+                            std::chrono::steady_clock::time_point start) {
   std::string url = m_baseUrl;
   if (path.empty() || path.front() != '/') url += '/';
   url += path;
-  HttpResult result = perform(url, &text);
-  tellObserver(path, text, result, start);
+  HttpResult result = perform(url, &body);
+  tellObserver(path, body.json, result, start);
   return result;
 }
 
@@ -328,7 +343,7 @@ std::string HttpClient::urlFor(const std::string& path, const std::map<std::stri
   return url;
 }
 
-HttpResult HttpClient::perform(const std::string& url, const std::string* postBody, bool expectJson) {
+HttpResult HttpClient::perform(const std::string& url, const PreparedBody* postBody, bool expectJson) {
   HttpResult result;
   if (!startsWithNoCase(m_baseUrl, "http://") && !startsWithNoCase(m_baseUrl, "https://")) {
     result.transport = TransportError::InvalidAddress;
@@ -349,13 +364,11 @@ HttpResult HttpClient::perform(const std::string& url, const std::string* postBo
   headers.append("Expect:");  // no 100-continue round trip for large bodies
   if (!m_token.empty()) headers.append("Authorization: Bearer " + m_token);
 
-  std::string compressed;
   if (postBody != nullptr) {
-    const std::string* payload = postBody;
+    const std::string* payload = &postBody->json;
     headers.append("Content-Type: application/json");
-    if (m_options.compressRequests && postBody->size() > kCompressThresholdBytes) {
-      compressed = gzipCompress(*postBody);
-      payload = &compressed;
+    if (!postBody->gzip.empty()) {
+      payload = &postBody->gzip;
       headers.append("Content-Encoding: gzip");
     }
     curl_easy_setopt(curl, CURLOPT_POST, 1L);

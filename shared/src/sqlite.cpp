@@ -31,6 +31,14 @@ Database::~Database() {
   sqlite3_close_v2(m_db);
 }
 
+size_t Database::SqlHash::operator()(const std::string& sql) const noexcept {
+  constexpr size_t kEnd = 96;
+  const std::hash<std::string_view> hash;
+  if (sql.size() <= 2 * kEnd) return hash(sql);
+  const std::string_view text(sql);
+  return hash(text.substr(0, kEnd)) ^ (hash(text.substr(text.size() - kEnd)) * 31) ^ (sql.size() * 0x9e3779b97f4a7c15ull);
+}
+
 Statement Database::cached(const std::string& sql) {
   auto it = m_cache.find(sql);
   if (it == m_cache.end()) {

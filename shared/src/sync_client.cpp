@@ -93,7 +93,8 @@ SyncClient::OutgoingBatch SyncClient::encode(PushBatch batch) const {
   OutgoingBatch out{std::move(batch), {}, {}};
   if (out.batch.entries.empty()) return out;
   out.changeset = out.batch.toChangeset(m_store.deviceId());
-  out.body = m_pushColumns ? changesetToColumns(out.changeset) : out.changeset.toJson();
+  // Encoded and compressed here, where the overlapped push does it while the previous batch is merged.
+  out.request = m_http.prepare(m_pushColumns ? changesetToColumns(out.changeset) : out.changeset.toJson());
   return out;
 }
 
@@ -101,7 +102,7 @@ std::future<HttpResult> SyncClient::post(const OutgoingBatch& outgoing, SyncSumm
   // Without device work to overlap (a last, partial batch), the request is sent when its answer is
   // asked for, on this thread: a small sync pays for no thread.
   return std::async(overlap ? std::launch::async : std::launch::deferred, [this, &outgoing, &summary] {
-    return send([&] { return m_http.postJson("/v1/changesets", outgoing.body); }, summary);
+    return send([&] { return m_http.post("/v1/changesets", outgoing.request); }, summary);
   });
 }
 

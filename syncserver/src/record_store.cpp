@@ -292,11 +292,12 @@ std::vector<synccore::PulledChange> RecordStore::changesAfter(int64_t after, siz
                   " c.stamp_device, c.author, c.device"
                   // CROSS JOIN keeps change_log the outer loop, read in seq order from the cursor: a page stops at
                   // LIMIT instead of collecting and sorting every change of the grids (quadratic over a first pull).
-                  " FROM change_log c CROSS JOIN records r ON r.id=c.record_id"
-                  " CROSS JOIN records h ON h.uuid=r.household_uuid"
-                  // Only changes still current: one overwritten later reaches the device as the later one.
-                  " CROSS JOIN fields f ON f.record_id=c.record_id AND f.field=c.field"
-                  " WHERE c.seq > ? AND f.seq = c.seq") +
+                  " FROM change_log c CROSS JOIN records r ON r.id=c.record_id") +
+      // The household's grid only when the pull is limited to grids.
+      (allGrids ? "" : " CROSS JOIN records h ON h.uuid=r.household_uuid") +
+      // Only changes still current: one overwritten later reaches the device as the later one.
+      " CROSS JOIN fields f ON f.record_id=c.record_id AND f.field=c.field"
+      " WHERE c.seq > ? AND f.seq = c.seq" +
       (exceptDevice.empty() ? "" : " AND c.device <> ?") +
       // A household's move is also sent to the grid it left, so those tablets see where it went.
       (allGrids ? "" : " AND (h.grid IN " + gridList(grids.size()) +

@@ -347,6 +347,32 @@ TEST_CASE("large bodies travel gzip-compressed both ways", "[http]") {
     CHECK(seen.body == raw);
     CHECK(client.bytesSent() == raw.size());
   }
+  SECTION("a body prepared ahead goes as prepared, and the observer sees its JSON text") {
+    HttpClient client(server.url());
+    const PreparedBody big = client.prepare(changeset);
+    CHECK(big.json == raw);
+    CHECK(big.gzip == gzipCompress(raw));
+    std::string observedJson;
+    client.observe([&](const HttpExchange& x) { observedJson = std::string(x.requestJson); });
+    REQUIRE(client.post("/v1/changesets", big).ok());
+    CHECK(observedJson == raw);
+    {
+      std::lock_guard<std::mutex> lock(seen.mutex);
+      CHECK(seen.contentEncoding == "gzip");
+      CHECK(seen.body == raw);
+    }
+    CHECK(client.bytesSent() == big.gzip.size());
+    // Under the threshold, or with compression off, nothing is compressed.
+    const PreparedBody small = client.prepare(Json{{"x", 1}});
+    CHECK(small.gzip.empty());
+    REQUIRE(client.post("/v1/changesets", small).ok());
+    std::lock_guard<std::mutex> lock(seen.mutex);
+    CHECK(seen.contentEncoding.empty());
+    CHECK(seen.body == R"({"x":1})");
+    HttpOptions plain;
+    plain.compressRequests = false;
+    CHECK(HttpClient(server.url(), plain).prepare(changeset).gzip.empty());
+  }
   SECTION("a response over maxResponseBytes is refused") {
     HttpOptions options;
     options.maxResponseBytes = 10000;

@@ -62,12 +62,20 @@ struct HttpExchange {
   std::string_view path;
   std::string_view requestJson;  // the JSON text of a POST before compression; empty for a GET
   const HttpResult& result;
-  double milliseconds;           // from encoding the request to the decoded answer
+  double milliseconds;           // from encoding the request (or sending a prepared one) to the decoded answer
+};
+
+/// A POST body made ready to send (HttpClient::prepare): its JSON text and, when the client
+/// compresses requests of its size, the gzip'd bytes that go on the wire.
+struct PreparedBody {
+  std::string json;
+  std::string gzip;  // empty: sent as it is
 };
 
 /// Sends JSON requests to one server with a bearer token; thread-compatible (one thread at a time:
-/// SyncClient hands it to the thread that sends each request, never to two at once). Keeps one curl handle so connections are reused between requests. Never follows
-/// redirects.
+/// SyncClient hands it to the thread that sends each request, never to two at once; `prepare` alone
+/// may run beside a request). Keeps one curl handle so connections are reused between requests. Never
+/// follows redirects.
 class HttpClient {
  public:
   /// baseUrl like "https://10.0.0.5:8443" (a trailing slash is ignored); paths are appended to it.
@@ -87,6 +95,11 @@ class HttpClient {
   /// POSTs body as JSON (gzip-compressed above 1 KiB when enabled). Never throws for network or
   /// server failures; they come back in the result.
   HttpResult postJson(const std::string& path, const Json& body);
+  /// Encodes (and compresses, as postJson would) a body ahead of its request. Touches nothing the
+  /// request does, so one thread may prepare the next body while another sends.
+  PreparedBody prepare(const Json& body) const;
+  /// POSTs a prepared body; otherwise as postJson.
+  HttpResult post(const std::string& path, const PreparedBody& body);
   /// GETs path with query values URL-encoded. Never throws for network or server failures.
   HttpResult get(const std::string& path, const std::map<std::string, std::string>& query = {});
   /// GETs a file (CSV, XLSX, ...): a 2xx body need not be JSON; `body` holds its bytes.
@@ -105,7 +118,8 @@ class HttpClient {
 
  private:
   struct Handle;
-  HttpResult perform(const std::string& url, const std::string* postBody, bool expectJson = true);
+  HttpResult perform(const std::string& url, const PreparedBody* postBody, bool expectJson = true);
+  HttpResult send(const std::string& path, const PreparedBody& body, std::chrono::steady_clock::time_point start);
   std::string urlFor(const std::string& path, const std::map<std::string, std::string>& query) const;
   void tellObserver(std::string_view path, std::string_view requestJson, const HttpResult& result,
                     std::chrono::steady_clock::time_point start) const;

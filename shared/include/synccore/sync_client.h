@@ -51,11 +51,11 @@ class SyncClient {
  private:
   SyncSummary run(const SyncProgress& progress, bool pullToo);
   HttpResult send(const std::function<HttpResult()>& request, SyncSummary& summary);
-  /// A batch of the outbox with the changeset and request body made from it.
+  /// A batch of the outbox with the changeset and the request made from it, ready to send.
   struct OutgoingBatch {
     PushBatch batch;
     Changeset changeset;
-    Json body;
+    PreparedBody request;
   };
   OutgoingBatch encode(PushBatch batch) const;
   /// POSTs the batch (with retries), on another thread when `overlap` (the device has work meanwhile),
