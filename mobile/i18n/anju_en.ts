@@ -395,6 +395,45 @@
     </message>
 </context>
 <context>
+    <name>GridAssignmentPage</name>
+    <message>
+        <source>网格分配:为本社区的网格员分配负责的网格。调整后,网格员的平板在下次同步时按新的网格收发数据。</source>
+        <translation>Grid assignment: give your community&apos;s grid workers the grids they look after. After a change, a worker&apos;s tablet sends and receives data for the new grids from its next sync.</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>本社区还没有网格员账号。请管理员先创建账号。</source>
+        <translation>There are no grid worker accounts in this community yet. Ask an administrator to create them.</translation>
+    </message>
+    <message>
+        <source>负责网格:%1</source>
+        <translation>Grids: %1</translation>
+    </message>
+    <message>
+        <source>另有 %1 个其他社区的网格(不在此调整)</source>
+        <translation>Also %1 grid(s) of other communities (not changed here)</translation>
+    </message>
+    <message>
+        <source>调整网格</source>
+        <translation>Change grids</translation>
+    </message>
+    <message>
+        <source>%1(%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>住户</source>
@@ -411,6 +450,10 @@
     <message>
         <source>统计</source>
         <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>网格分配</source>
+        <translation>Grid assignment</translation>
     </message>
 </context>
 <context>
@@ -1035,6 +1078,25 @@
     <message>
         <source>无法写入 %1</source>
         <translation>Cannot write %1</translation>
+    </message>
+</context>
+<context>
+    <name>anju::GridAssignmentModel</name>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>%1(%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>%1 的网格已改为:%2。下次同步时生效。</source>
+        <translation>%1&apos;s grids are now: %2. This takes effect on their next sync.</translation>
     </message>
 </context>
 <context>

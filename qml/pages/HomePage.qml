@@ -25,7 +25,7 @@ Item {
             palette.windowText: Theme.primaryDark
             palette.brightText: Theme.secondaryText
             Repeater {
-                model: home.isSupervisor ? [qsTr("住户"), qsTr("冲突审核"), qsTr("统计")]
+                model: home.isSupervisor ? [qsTr("住户"), qsTr("冲突审核"), qsTr("统计"), qsTr("网格分配")]
                      : home.isAuditor ? [qsTr("审计日志")] : []
                 delegate: TabButton {
                     required property string modelData
@@ -38,11 +38,14 @@ Item {
         StackLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            currentIndex: home.isAuditor ? 3 : home.isWorker ? 0 : Math.max(0, sections.currentIndex)
+            // Pages by index: 0 households, 1 conflicts, 2 dashboard, 3 audit log, 4 grid assignment.
+            currentIndex: home.isAuditor ? 3 : home.isWorker ? 0
+                        : sections.currentIndex === 3 ? 4 : Math.max(0, sections.currentIndex)
             WorkspacePage { objectName: "workspace" }
             Loader { active: home.isSupervisor; sourceComponent: ConflictInboxPage {} }
             Loader { active: home.isSupervisor && sections.currentIndex === 2; sourceComponent: DashboardPage {} }
             Loader { active: home.isAuditor; sourceComponent: AuditPage {} }
+            Loader { active: home.isSupervisor && sections.currentIndex === 3; sourceComponent: GridAssignmentPage {} }
         }
     }
 }

@@ -10,7 +10,6 @@ namespace syncserver {
 AdminActions::AdminActions(ServerState& state, std::string actor) : m_state(state), m_actor(std::move(actor)) {}
 
 void AdminActions::logged(const std::string& kind, const std::function<Json()>& change) {
-  std::lock_guard lock(m_state.mutex());
   synccore::Transaction tx(m_state.db());
   m_state.audit().append(kind, m_actor, change());
   tx.commit();

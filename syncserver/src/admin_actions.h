@@ -9,13 +9,15 @@
 
 namespace syncserver {
 
-/// Users and grid names changed by an administrator. Each change commits together with its audit entry
-/// (kind "user" or "grid", docs/audit-log.md), so auditors see who gave or took whose access, and when.
-/// Passwords and their hashes never reach the log. A refused change throws (AccountError, GridError)
-/// and leaves neither the change nor an entry.
+/// Users and grid names changed by an administrator (or a worker's grids by a supervisor, through
+/// GridAssignments). Each change commits together with its audit entry (kind "user" or "grid",
+/// docs/audit-log.md), so auditors see who gave or took whose access, and when. Passwords and their
+/// hashes never reach the log. A refused change throws (AccountError, GridError) and leaves neither the
+/// change nor an entry. Not thread-safe: where the state is shared, callers hold state.mutex().
 class AdminActions {
  public:
-  /// `actor` is recorded as the entry's actor (commandLineActor() for the command line).
+  /// `actor` is recorded as the entry's actor (commandLineActor() for the command line, the user name
+  /// of a supervisor).
   AdminActions(ServerState& state, std::string actor);
 
   void addUser(const std::string& name, Role role, const std::vector<std::string>& grids, const std::string& password);

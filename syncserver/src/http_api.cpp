@@ -74,6 +74,7 @@ HttpApi::HttpApi(ServerState& state, HttpOptions options)
       m_service(state, m_options.tokenTtlMs),
       m_conflicts(state),
       m_reviews(state),
+      m_assignments(state),
       m_dashboard(state),
       m_audit(state) {
   if (!m_options.tlsCert.empty()) {
@@ -194,6 +195,9 @@ void HttpApi::installRoutes() {
        [this](const Session& s, const std::string& id, const Json& b) { return m_reviews.resubmit(s, id, b); });
   post(R"(/v1/households/([0-9a-fA-F-]{36})/approve)",
        [this](const Session& s, const std::string& id, const Json& b) { return m_reviews.approve(s, id, b); });
+  get("/v1/workers", [this](const Session& s, const QueryParams&) { return m_assignments.workers(s); });
+  post(R"(/v1/workers/([A-Za-z0-9_.-]{1,64})/grids)",
+       [this](const Session& s, const std::string& name, const Json& b) { return m_assignments.assign(s, name, b); });
   get("/v1/dashboard", [this](const Session& s, const QueryParams& q) { return m_dashboard.figures(s, q); });
   get("/v1/audit", [this](const Session& s, const QueryParams& q) { return m_audit.entries(s, q); });
   get("/v1/audit/verify", [this](const Session& s, const QueryParams&) { return m_audit.verify(s); });

@@ -3,6 +3,7 @@
 #include "audit_service.h"
 #include "conflict_service.h"
 #include "dashboard.h"
+#include "grid_assignments.h"
 #include "review_service.h"
 #include "sync_service.h"
 
@@ -25,7 +26,8 @@ struct HttpOptions {
   int64_t tokenTtlMs = SyncService::kDefaultTokenTtlMs;
 };
 
-/// Binds routes to the services (sync, conflicts, reviews, dashboard, audit) and serves them until stop().
+/// Binds routes to the services (sync, conflicts, reviews, grid assignment, dashboard, audit) and serves
+/// them until stop().
 class HttpApi {
  public:
   HttpApi(ServerState& state, HttpOptions options);
@@ -45,6 +47,7 @@ class HttpApi {
   SyncService m_service;
   ConflictService m_conflicts;
   ReviewService m_reviews;
+  GridAssignments m_assignments;
   DashboardService m_dashboard;
   AuditService m_audit;
   std::unique_ptr<httplib::Server> m_server;
