@@ -390,8 +390,8 @@
         <translation>Your entries have not been saved.</translation>
     </message>
     <message>
-        <source>此户已移交至网格 %1,不再由您负责:只能查看,不能保存修改。</source>
-        <translation>This household moved to grid %1 and is no longer yours: you can read it but not save changes.</translation>
+        <source>此户所在的网格 %1 已不由您负责:只能查看,不能保存修改。</source>
+        <translation>This household&apos;s grid, %1, is no longer yours: you can read it but not save changes.</translation>
     </message>
 </context>
 <context>
@@ -459,10 +459,6 @@
 <context>
     <name>HouseholdDelegate</name>
     <message>
-        <source>已移交至网格 %1,不再由您负责</source>
-        <translation>Moved to grid %1: no longer yours</translation>
-    </message>
-    <message>
         <source>本月待回访</source>
         <translation>Revisit due this month</translation>
     </message>
@@ -495,6 +491,10 @@
             <numerusform>%n not synced</numerusform>
             <numerusform>%n not synced</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>网格 %1,已不由您负责</source>
+        <translation>Grid %1: no longer yours</translation>
     </message>
 </context>
 <context>
@@ -642,8 +642,8 @@
         <translation>%1/%2 answered</translation>
     </message>
     <message>
-        <source>此户已由社区移交至网格 %1,不再由您负责。本机只能查看,不能再修改或记录走访;如需更正,请联系社区。</source>
-        <translation>The community moved this household to grid %1; it is no longer yours. On this tablet you can read it but not change it or log visits; for corrections, contact the community office.</translation>
+        <source>此户所在的网格 %1 已不由您负责(此户移交到了该网格,或社区调整了您的网格)。本机只能查看,不能再修改或记录走访;如需更正,请联系社区。</source>
+        <translation>This household&apos;s grid, %1, is no longer yours (the household moved there, or the community changed your grids). On this tablet you can read it but not change it or log visits; for corrections, contact the community office.</translation>
     </message>
 </context>
 <context>
@@ -1184,16 +1184,16 @@
         <source>还有问题需要修改,已在题目下方标出</source>
         <translation>Some answers need fixing; see the notes under the questions</translation>
     </message>
-    <message>
-        <source>此户已移交至网格 %1,不再由您负责,修改无法保存。如需更正,请联系社区。</source>
-        <translation>This household moved to grid %1 and is no longer yours, so changes cannot be saved. For corrections, contact the community office.</translation>
-    </message>
     <message numerus="yes">
         <source>还有 %n 处需要修改,已在题目下方标出</source>
         <translation>
             <numerusform>%n answer needs fixing; see the note under the question</numerusform>
             <numerusform>%n answers need fixing; see the notes under the questions</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>此户所在的网格 %1 已不由您负责,修改无法保存。如需更正,请联系社区。</source>
+        <translation>This household&apos;s grid, %1, is no longer yours, so changes cannot be saved. For corrections, contact the community office.</translation>
     </message>
 </context>
 <context>

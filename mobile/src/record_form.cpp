@@ -333,7 +333,7 @@ QString RecordForm::save() {
   m_showAllErrors = true;
   m_formError.clear();
   if (!m_movedToGrid.isEmpty()) {
-    m_formError = tr("此户已移交至网格 %1,不再由您负责,修改无法保存。如需更正,请联系社区。").arg(m_movedToGrid);
+    m_formError = tr("此户所在的网格 %1 已不由您负责,修改无法保存。如需更正,请联系社区。").arg(m_movedToGrid);
     emit validityChanged();
     return {};
   }

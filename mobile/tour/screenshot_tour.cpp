@@ -128,6 +128,15 @@ int main(int argc, char* argv[]) {
     if (!tour.waitFor([&] { return (chart = tour.find("dashboardChart")) != nullptr; })) return fail("no dashboard");
     tour.settle(1500);
     if (!tour.shoot("12-dashboard")) return 1;
+    // Grid assignment: the community's workers with their grids, one of them opened for a change.
+    QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 3);
+    QObject* workers = nullptr;
+    if (!tour.waitFor([&] { return (workers = tour.find("workerList")) && workers->property("count").toInt() > 1; }))
+      return fail("no workers to assign");
+    tour.settle(500);
+    if (QObject* edit = tour.find("edit_worker02")) QMetaObject::invokeMethod(edit, "clicked");
+    tour.settle(500);
+    if (!tour.shoot("16-grid-assignment")) return 1;
     // A household file as the supervisor sees it: return it to the worker with a comment, or approve.
     QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 0);
     const auto list = session.store().listHouseholds();

@@ -59,7 +59,7 @@ ItemDelegate {
             Badge {
                 objectName: "movedAwayBadge"
                 visible: row.movedAway
-                text: qsTr("已移交至网格 %1,不再由您负责").arg(row.gridName)
+                text: qsTr("网格 %1,已不由您负责").arg(row.gridName)
                 tint: Theme.secondaryText
             }
             Badge { visible: row.monitored; text: row.monitoring; tint: Theme.warning }

@@ -65,7 +65,7 @@ Page {
                 id: movedAwayLabel
                 anchors.fill: parent
                 anchors.margins: Theme.gap / 2
-                text: qsTr("此户已移交至网格 %1,不再由您负责:只能查看,不能保存修改。").arg(recordForm.movedToGrid)
+                text: qsTr("此户所在的网格 %1 已不由您负责:只能查看,不能保存修改。").arg(recordForm.movedToGrid)
                 color: Theme.warning
                 wrapMode: Text.WordWrap
             }

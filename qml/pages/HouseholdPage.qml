@@ -76,7 +76,7 @@ Page {
                     id: movedAwayText
                     anchors.fill: parent
                     anchors.margins: Theme.gap / 2
-                    text: qsTr("此户已由社区移交至网格 %1,不再由您负责。本机只能查看,不能再修改或记录走访;如需更正,请联系社区。").arg(file.gridName)
+                    text: qsTr("此户所在的网格 %1 已不由您负责(此户移交到了该网格,或社区调整了您的网格)。本机只能查看,不能再修改或记录走访;如需更正,请联系社区。").arg(file.gridName)
                     color: Theme.warning
                     wrapMode: Text.WordWrap
                 }
