@@ -134,7 +134,9 @@ int main(int argc, char* argv[]) {
     if (!tour.waitFor([&] { return (workers = tour.find("workerList")) && workers->property("count").toInt() > 1; }))
       return fail("no workers to assign");
     tour.settle(500);
-    if (QObject* edit = tour.find("edit_worker02")) QMetaObject::invokeMethod(edit, "clicked");
+    const QStringList worker02Grids{QStringLiteral("G03"), QStringLiteral("G04")};
+    if (QObject* page = tour.find("gridAssignmentPage"))
+      QMetaObject::invokeMethod(page, "edit", Q_ARG(QVariant, QStringLiteral("worker02")), Q_ARG(QVariant, worker02Grids));
     tour.settle(500);
     if (!tour.shoot("16-grid-assignment")) return 1;
     // A household file as the supervisor sees it: return it to the worker with a comment, or approve.

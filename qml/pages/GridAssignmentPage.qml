@@ -8,6 +8,7 @@ import Anju.Ui
 // hold here; choosing one opens the grids as check boxes. The server checks every rule again.
 Item {
     id: page
+    objectName: "gridAssignmentPage"
     property string editing: ""       // the worker whose grids are being chosen
     property var chosen: []           // the codes ticked for them
 
