@@ -42,11 +42,7 @@ QString adminChange(const std::string& kind, const Json& body) {
     return QString::fromStdString(found != body.end() && found->is_string() ? found->get<std::string>() : "");
   };
   const auto grids = [&body](const char* key) {
-    QStringList list;
-    const auto found = body.find(key);
-    if (found != body.end() && found->is_array())
-      for (const Json& g : *found)
-        if (g.is_string()) list << QString::fromStdString(g.get<std::string>());
+    const QStringList list = DisplayFormat::texts(body.value(key, Json()));
     return list.isEmpty() ? QObject::tr("全部") : list.join(QLatin1Char(' '));
   };
   const std::string action = body.value("action", "");

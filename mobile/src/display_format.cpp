@@ -58,13 +58,16 @@ QVariant DisplayFormat::toVariant(const synccore::Value& value) {
   if (value.is_number_integer()) return QVariant::fromValue<qlonglong>(value.get<int64_t>());
   if (value.is_number()) return value.get<double>();
   if (value.is_string()) return QString::fromStdString(value.get<std::string>());
-  if (value.is_array()) {
-    QStringList list;
-    for (const auto& v : value)
-      if (v.is_string()) list << QString::fromStdString(v.get<std::string>());
-    return list;
-  }
+  if (value.is_array()) return texts(value);
   return QString::fromStdString(value.dump());
+}
+
+QStringList DisplayFormat::texts(const synccore::Value& list) {
+  QStringList out;
+  if (list.is_array())
+    for (const auto& v : list)
+      if (v.is_string()) out << QString::fromStdString(v.get<std::string>());
+  return out;
 }
 
 }  // namespace anju

@@ -4,6 +4,7 @@
 #include "synccore/validation.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 namespace anju {
@@ -22,6 +23,8 @@ class DisplayFormat {
   static QString chosen(const std::string& zh, const std::string& en);
   /// A JSON value as a QML value (string, number, bool, list of strings, or undefined for null).
   static QVariant toVariant(const synccore::Value& value);
+  /// The text members of a JSON list, in order (others left out); empty for anything but a list.
+  static QStringList texts(const synccore::Value& list);
 };
 
 }  // namespace anju

@@ -1,18 +1,10 @@
 #include "grid_assignment_model.h"
 
+#include "display_format.h"
+
 namespace anju {
 
 using synccore::Json;
-
-namespace {
-QStringList codesOf(const Json& list) {
-  QStringList out;
-  if (list.is_array())
-    for (const Json& g : list)
-      if (g.is_string()) out << QString::fromStdString(g.get<std::string>());
-  return out;
-}
-}  // namespace
 
 GridAssignmentModel::GridAssignmentModel(QObject* parent)
     : QObject(parent), m_workers({"name", "grids", "gridsText", "otherGrids"}) {}
@@ -47,7 +39,7 @@ void GridAssignmentModel::reload() {
     QList<QVariantMap> rows;
     for (const Json& w : result.json.value("workers", Json::array())) {
       if (!w.is_object()) continue;
-      const QStringList codes = codesOf(w.value("grids", Json::array()));
+      const QStringList codes = DisplayFormat::texts(w.value("grids", Json::array()));
       rows << QVariantMap{{"name", QString::fromStdString(w.value("name", ""))},
                           {"grids", codes},
                           {"gridsText", gridsText(codes)},
