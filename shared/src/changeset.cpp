@@ -64,7 +64,9 @@ Json Change::toJson() const {
 Json Changeset::toJson() const {
   Json list = Json::array();
   for (const auto& c : changes) list.push_back(c.toJson());
-  return Json{{"id", id}, {"device", device}, {"changes", list}};
+  Json out{{"id", id}, {"device", device}, {"changes", list}};
+  if (!after.empty()) out["after"] = after;
+  return out;
 }
 
 std::string Changeset::digest() const {
@@ -168,10 +170,11 @@ Change changeFromJson(const Json& j, const std::string& path) {
 
 Changeset changesetFromJson(const Json& j) {
   if (!j.is_object()) throw WireError("the body must be a JSON object");
-  onlyKeys(j, {"id", "device", "changes"}, "changeset");
+  onlyKeys(j, {"id", "device", "changes", "after"}, "changeset");
   Changeset cs;
   cs.id = uuidAt(j, "id", "changeset");
   cs.device = wire::deviceAt(j, "changeset");
+  cs.after = wire::afterAt(j, cs.id);
   const Json& changes = member(j, "changes", "changeset");
   if (!changes.is_array()) throw WireError("changeset.changes must be an array");
   if (changes.size() > kMaxChangesPerChangeset)

@@ -274,6 +274,7 @@ Json changesetToColumns(const Changeset& cs) {
     base.push_back(c.baseVersion ? static_cast<int64_t>(versions.index(*c.baseVersion)) : -1);
   }
   Json body{{"format", kColumnarFormat}, {"id", cs.id}, {"device", cs.device}, {"versions", versions.json()}};
+  if (!cs.after.empty()) body["after"] = cs.after;
   Json changes{{"base", std::move(base)}};
   writer.finish(body, changes);
   body["changes"] = std::move(changes);
@@ -282,13 +283,15 @@ Json changesetToColumns(const Changeset& cs) {
 
 Changeset changesetFromColumns(const Json& body) {
   if (!body.is_object()) throw WireError("the body must be a JSON object");
-  onlyKeys(body, {"format", "id", "device", "record_types", "records", "fields", "versions", "nodes", "changes"},
+  onlyKeys(body,
+           {"format", "id", "device", "record_types", "records", "fields", "versions", "nodes", "changes", "after"},
            "changeset");
   if (!body["format"].is_number_integer() || body["format"].get<int64_t>() != kColumnarFormat)
     throw WireError("changeset.format must be 2 (or leave it out for format 1)");
   Changeset cs;
   cs.id = wire::uuidAt(body, "id", "changeset");
   cs.device = wire::deviceAt(body, "changeset");
+  cs.after = wire::afterAt(body, cs.id);
   const auto versions = strings(body, "changeset", "versions", true, isStamp, "an HLC stamp string");
   ChangeColumnsReader in(body, "changeset", cs.device);
   if (in.size() > kMaxChangesPerChangeset)
@@ -371,7 +374,9 @@ Json expandPushAnswer(const Changeset& cs, const Json& compact) {
     full.erase("index");
     results.push_back(std::move(full));
   }
-  return Json{{"id", compact["id"]}, {"last_seq", compact.value("last_seq", Json())}, {"results", std::move(results)}};
+  Json full{{"id", compact["id"]}, {"last_seq", compact.value("last_seq", Json())}, {"results", std::move(results)}};
+  if (compact.contains("accepts_after")) full["accepts_after"] = compact["accepts_after"];
+  return full;
 }
 
 Json pullPageToColumns(const std::vector<PulledChange>& changes, int64_t nextAfter, bool hasMore) {

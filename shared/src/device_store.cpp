@@ -673,7 +673,7 @@ void DeviceStore::CheckpointBatch::finish() {
 namespace synccore {
 
 Changeset PushBatch::toChangeset(const std::string& device) const {
-  Changeset cs{changesetId, device, {}};
+  Changeset cs{changesetId, device, {}, {}};
   for (const auto& e : entries)
     cs.changes.push_back({e.changeId, e.recordType, e.recordUuid, e.parentUuid, e.field, e.value, e.baseVersion, e.hlc});
   return cs;
@@ -692,11 +692,13 @@ const std::string kInflightKey = "inflight_changeset";
 const std::string kFollowingKey = "inflight_following";
 }  // namespace
 
-PushBatch DeviceStore::markedBatchLocked(const std::string& key) const {
+PushBatch DeviceStore::markedBatchLocked(const std::string& key, int64_t firstSeqAbove) const {
   const Json marked = Json::parse(metaGet(key, "{}"), nullptr, false);
   if (!marked.is_object() || !marked.contains("first_seq")) return {};
-  return PushBatch{marked.value("id", ""), outboxLocked(0, marked.value("first_seq", int64_t{0}),
-                                                        marked.value("last_seq", int64_t{-1}))};
+  const int64_t first = marked.value("first_seq", int64_t{0});
+  // Its entries (up to 2,000, opened and parsed) are read only when the range is the one asked for.
+  if (first <= firstSeqAbove) return {};
+  return PushBatch{marked.value("id", ""), outboxLocked(0, first, marked.value("last_seq", int64_t{-1}))};
 }
 
 void DeviceStore::markBatchLocked(const std::string& key, const PushBatch& batch) {
@@ -712,7 +714,7 @@ PushBatch DeviceStore::nextPushBatch(size_t maxEntries) {
   // after a crash gives the same changes, sent again under the same changeset id.
   if (PushBatch batch = markedBatchLocked(kInflightKey); !batch.entries.empty()) return batch;
   if (PushBatch batch = markedBatchLocked(kFollowingKey); !batch.entries.empty()) {
-    markBatchLocked(kInflightKey, batch);  // its predecessor was refused or answered: it goes next
+    markBatchLocked(kInflightKey, batch);  // its predecessor was answered: it goes next
     m_db->cached("DELETE FROM meta WHERE key='inflight_following'").run();
     return batch;
   }
@@ -727,8 +729,7 @@ PushBatch DeviceStore::pushBatchAfter(const PushBatch& current, size_t maxEntrie
   if (current.entries.empty() || maxEntries == 0) return {};
   const int64_t after = current.entries.back().seq;
   // One marked before a crash is the same range under the same id: the server may hold it already.
-  if (PushBatch marked = markedBatchLocked(kFollowingKey); !marked.entries.empty() && marked.entries.front().seq > after)
-    return marked;
+  if (PushBatch marked = markedBatchLocked(kFollowingKey, after); !marked.entries.empty()) return marked;
   return PushBatch{newUuid(), outboxLocked(maxEntries, after + 1)};
 }
 
@@ -942,8 +943,21 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const std::vector<co
   // Outbox entries never change once written (a new edit is a new entry), so the batch the caller
   // sent is what the outbox holds: nothing to read back.
   size_t removed = 0;
-  for (size_t i = 0; i < results.size(); ++i)
-    if (acknowledgeEntry(batch.entries[i], results[i])) ++removed;
+  for (size_t i = 0; i < results.size();) {
+    if (results[i]) {
+      if (acknowledgeEntry(batch.entries[i], results[i])) ++removed;
+      ++i;
+      continue;
+    }
+    // A run of entries applied as sent (most of a batch) leaves in one statement: the outbox holds no
+    // other entry between a batch's first seq and its last (an entry leaves only with its batch's answer).
+    size_t end = i;
+    while (end < results.size() && !results[end]) ++end;
+    m_db->cached("DELETE FROM outbox WHERE seq BETWEEN ? AND ?")
+        .bind(1, batch.entries[i].seq).bind(2, batch.entries[end - 1].seq).run();
+    removed += static_cast<size_t>(m_db->changes());  // less when answered before (the same answer twice)
+    i = end;
+  }
   endBatchLocked(batch.changesetId);
   metaSet("hlc_last", m_clock->last().toString());
   tx.commit();
@@ -973,7 +987,9 @@ size_t DeviceStore::rejectChanges(const PushBatch& batch, const Json& rejected) 
                text("message"), ""});
     ++moved;
   }
-  m_db->cached("DELETE FROM meta WHERE key='inflight_changeset'").run();
+  // A batch marked as following this one named it as `after` (or was not sent): the server stores it
+  // only after this one, so it was not stored, and its entries are read again after what is left here.
+  m_db->cached("DELETE FROM meta WHERE key IN ('inflight_changeset', 'inflight_following')").run();
   tx.commit();
   return moved;
 }

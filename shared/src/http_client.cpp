@@ -4,11 +4,13 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 namespace synccore {
 
@@ -257,9 +259,31 @@ bool HttpResult::retryable() const {
   }
 }
 
-/// The client's curl easy handle; reused across requests so connections are kept alive.
+/// The client's curl easy handles, reused across requests so connections are kept alive: one per
+/// request in progress (a pipelined push has two), taken from the idle ones or made. And the counters,
+/// which requests on several threads add to.
 struct HttpClient::Handle {
-  CurlEasyPtr curl;
+  std::mutex mutex;
+  std::vector<CurlEasyPtr> idle;
+  std::atomic<uint64_t> bytesSent{0}, bytesReceived{0}, connectionsOpened{0};
+
+  CurlEasyPtr take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        CurlEasyPtr curl = std::move(idle.back());
+        idle.pop_back();
+        return curl;
+      }
+    }
+    CurlEasyPtr curl(curl_easy_init());
+    if (!curl) throw std::runtime_error("curl_easy_init failed");
+    return curl;
+  }
+  void give(CurlEasyPtr curl) {
+    std::lock_guard lock(mutex);
+    idle.push_back(std::move(curl));
+  }
 };
 
 HttpClient::HttpClient(std::string baseUrl, HttpOptions options)
@@ -267,9 +291,12 @@ HttpClient::HttpClient(std::string baseUrl, HttpOptions options)
   ensureCurlInitialized();
   while (!m_baseUrl.empty() && m_baseUrl.back() == '/') m_baseUrl.pop_back();
   m_handle = std::make_unique<Handle>();
-  m_handle->curl.reset(curl_easy_init());
-  if (!m_handle->curl) throw std::runtime_error("curl_easy_init failed");
+  m_handle->give(m_handle->take());
 }
+
+uint64_t HttpClient::bytesSent() const { return m_handle->bytesSent; }
+uint64_t HttpClient::bytesReceived() const { return m_handle->bytesReceived; }
+uint64_t HttpClient::connectionsOpened() const { return m_handle->connectionsOpened; }
 
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
@@ -352,7 +379,14 @@ HttpResult HttpClient::perform(const std::string& url, const PreparedBody* postB
     return result;
   }
 
-  CURL* curl = m_handle->curl.get();
+  CurlEasyPtr taken = m_handle->take();
+  CURL* curl = taken.get();
+  // Back to the idle handles however this returns, with its connection for the next request.
+  struct GiveBack {
+    Handle& pool;
+    CurlEasyPtr& curl;
+    ~GiveBack() { pool.give(std::move(curl)); }
+  } giveBack{*m_handle, taken};
   curl_easy_reset(curl);  // keeps the connection cache; clears options of the previous request
 
   char errorBuffer[CURL_ERROR_SIZE] = {};
@@ -400,15 +434,15 @@ HttpResult HttpClient::perform(const std::string& url, const PreparedBody* postB
 
   curl_off_t uploaded = 0, downloaded = 0;
   if (curl_easy_getinfo(curl, CURLINFO_SIZE_UPLOAD_T, &uploaded) == CURLE_OK && uploaded > 0) {
-    m_bytesSent += static_cast<uint64_t>(uploaded);
+    m_handle->bytesSent += static_cast<uint64_t>(uploaded);
   }
   if (curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded) == CURLE_OK &&
       downloaded > 0) {
-    m_bytesReceived += static_cast<uint64_t>(downloaded);
+    m_handle->bytesReceived += static_cast<uint64_t>(downloaded);
   }
   long connects = 0;
   if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0)
-    m_connectionsOpened += static_cast<uint64_t>(connects);
+    m_handle->connectionsOpened += static_cast<uint64_t>(connects);
   // Neither the header list (which holds the token) nor the error buffer outlives this call.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);

@@ -30,11 +30,15 @@ SyncClient::SyncClient(DeviceStore& store, HttpClient& http, Options options)
 }
 
 HttpResult SyncClient::send(const std::function<HttpResult()>& request, SyncSummary& summary) {
+  return send(request, summary.attempts);
+}
+
+HttpResult SyncClient::send(const std::function<HttpResult()>& request, int& attempts) {
   static thread_local std::mt19937 rng{std::random_device{}()};
   HttpResult result;
   for (int attempt = 0; attempt < m_options.maxAttempts; ++attempt) {
     if (attempt > 0) m_options.sleep(backoffDelayMs(attempt - 1, rng()));
-    ++summary.attempts;
+    ++attempts;
     result = request();
     if (!result.retryable()) break;
   }
@@ -89,58 +93,90 @@ SyncSummary SyncClient::login(const std::string& user, const std::string& passwo
   return summary;
 }
 
-SyncClient::OutgoingBatch SyncClient::encode(PushBatch batch) const {
-  OutgoingBatch out{std::move(batch), {}, {}};
+SyncClient::OutgoingBatch SyncClient::encode(PushBatch batch, const std::string& after) const {
+  OutgoingBatch out{std::move(batch), {}, {}, 0};
   if (out.batch.entries.empty()) return out;
   out.changeset = out.batch.toChangeset(m_store.deviceId());
+  out.changeset.after = after;
   // Encoded and compressed here, where the overlapped push does it while the previous batch is merged.
   out.request = m_http.prepare(m_pushColumns ? changesetToColumns(out.changeset) : out.changeset.toJson());
   return out;
 }
 
-std::future<HttpResult> SyncClient::post(const OutgoingBatch& outgoing, SyncSummary& summary, bool overlap) {
+std::future<HttpResult> SyncClient::post(OutgoingBatch& outgoing, bool overlap) {
   // Without device work to overlap (a last, partial batch), the request is sent when its answer is
   // asked for, on this thread: a small sync pays for no thread.
-  return std::async(overlap ? std::launch::async : std::launch::deferred, [this, &outgoing, &summary] {
-    return send([&] { return m_http.post("/v1/changesets", outgoing.request); }, summary);
+  return std::async(overlap ? std::launch::async : std::launch::deferred, [this, &outgoing] {
+    return send([&] { return m_http.post("/v1/changesets", outgoing.request); }, outgoing.attempts);
   });
 }
 
 bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
   const size_t total = m_store.outboxSize();
   size_t done = 0;
-  // Two batches overlap: while the server merges one, the next is read and encoded, and it is sent
-  // (marked on disk first) as soon as the first is answered, before that answer is applied here.
-  // A batch smaller than the limit was the outbox's last when read: nothing follows it but saves made
+  // Batches overlap (docs/sync-protocol.md, "Overlapped batches and pages", "Pipelined batches"). To a
+  // server that orders pushes, the batch after the one being merged is sent at once (marked on disk
+  // first, naming it as `after`), and the one after that is read and encoded while both are out, so
+  // that an answer is followed only by its acknowledgement and the next send. To other servers the next
+  // batch goes as soon as the one before it is answered, before that answer is applied here. A batch
+  // smaller than the limit was the outbox's last when read: nothing follows it but saves made
   // meanwhile, which the outbox gives once it is answered.
   const auto full = [this](const OutgoingBatch& b) { return b.batch.entries.size() >= m_options.pushBatch; };
+  const auto after = [this, &full](const OutgoingBatch& b, const std::string& named) {
+    return std::make_unique<OutgoingBatch>(
+        full(b) ? encode(m_store.pushBatchAfter(b.batch, m_options.pushBatch), named) : OutgoingBatch{});
+  };
   auto current = std::make_unique<OutgoingBatch>(encode(m_store.nextPushBatch(m_options.pushBatch)));
   if (current->batch.entries.empty()) return true;
-  std::future<HttpResult> answer = post(*current, summary, full(*current));
+  std::unique_ptr<OutgoingBatch> following, ready;  // sent ahead of current's answer (or not yet); read next
+  // Declared after the batches they send: a request still out is waited for (~future) before its batch goes.
+  std::future<HttpResult> answer = post(*current, full(*current)), nextAnswer;
   while (true) {
     if (progress) progress("push", done, total);
-    auto following = std::make_unique<OutgoingBatch>(
-        full(*current) ? encode(m_store.pushBatchAfter(current->batch, m_options.pushBatch)) : OutgoingBatch{});
+    const bool pipelined = m_serverOrders;
+    if (!following) following = after(*current, pipelined ? current->changeset.id : std::string());
+    if (pipelined && !nextAnswer.valid() && !following->batch.entries.empty()) {
+      m_store.markFollowing(following->batch);
+      nextAnswer = post(*following, true);
+    }
+    if (nextAnswer.valid() && !ready) ready = after(*following, following->changeset.id);
     HttpResult result = answer.get();
+    summary.attempts += current->attempts;
     if (m_pushColumns && result.status == 400 && result.json.is_object() &&
         result.json.value("message", "").find("changeset.format") != std::string::npos) {
       m_pushColumns = false;  // a server older than format 2 refused the member: the same batch in format 1
+      if (nextAnswer.valid()) nextAnswer.wait();  // (none: such a server never said it orders pushes)
+      nextAnswer = {};
+      following.reset();
+      ready.reset();
       current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
-      answer = post(*current, summary, false);
+      answer = post(*current, false);
+      continue;
+    }
+    if (result.status == 409 && result.json.is_object() && result.json.value("code", "") == "previous_not_applied" &&
+        !current->changeset.after.empty()) {
+      // Sent ahead, it came before the batch it names was stored (which has been answered since): the
+      // same batch again, alone. The one sent ahead of it named it and was refused alike; it goes again.
+      if (nextAnswer.valid()) nextAnswer.wait();
+      nextAnswer = {};
+      following.reset();
+      ready.reset();
+      current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
+      answer = post(*current, true);  // on its way before the batch after it is sent again, naming it
       continue;
     }
     if (result.ok()) {
+      if (result.json.is_object() && result.json.value("accepts_after", false)) m_serverOrders = true;
       // Format 2: by position, null for "applied as sent"; format 1: one result per change, by change id.
       std::vector<const Json*> byChange;
       const Json* listed = nullptr;
       size_t acknowledged = 0;
-      std::future<HttpResult> nextAnswer;
       try {
         if (m_pushColumns) byChange = pushResultsByChange(current->changeset, result.json);
         else listed = &result.json.at("results");
-        if (!following->batch.entries.empty()) {
+        if (!nextAnswer.valid() && !following->batch.entries.empty()) {
           m_store.markFollowing(following->batch);
-          nextAnswer = post(*following, summary, true);  // while this answer is applied
+          nextAnswer = post(*following, true);  // while this answer is applied
         }
         // One transaction: an answer the store cannot take (a server version that is no clock stamp)
         // leaves the whole batch in the outbox (and the batch sent after it marked as such).
@@ -177,10 +213,18 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       if (nextAnswer.valid()) {
         current = std::move(following);
         answer = std::move(nextAnswer);
+        following = std::move(ready);  // read and encoded already, naming the new current as `after`
         continue;
       }
+      following.reset();
     } else if ((result.status == 403 || result.status == 422) && result.json.is_object() &&
                result.json.contains("rejected") && !result.json["rejected"].empty()) {
+      // A batch sent ahead named this one as `after`: the server stores it only after this one was
+      // stored, so it was not, and its entries go again after what is left of this one.
+      if (nextAnswer.valid()) nextAnswer.wait();
+      nextAnswer = {};
+      following.reset();
+      ready.reset();
       // Refused changes leave the outbox as notices for the worker; the rest goes again.
       const size_t moved = m_store.rejectChanges(current->batch, result.json["rejected"]);
       summary.rejected += moved;
@@ -196,7 +240,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     // Nothing sent ahead: what is left (the rest of a refused batch, saves made meanwhile) goes next.
     current = std::make_unique<OutgoingBatch>(encode(m_store.nextPushBatch(m_options.pushBatch)));
     if (current->batch.entries.empty()) return true;
-    answer = post(*current, summary, full(*current));
+    answer = post(*current, full(*current));
   }
 }
 

@@ -39,4 +39,12 @@ inline std::string deviceAt(const Json& changeset, const std::string& path) {
   return device;
 }
 
+/// The changeset's optional `after` member: another changeset's UUID, or "" when it is absent.
+inline std::string afterAt(const Json& changeset, const std::string& id) {
+  if (!changeset.contains("after")) return "";
+  std::string after = uuidAt(changeset, "after", "changeset");
+  if (after == id) throw WireError("changeset.after must name another changeset than its own id");
+  return after;
+}
+
 }  // namespace synccore::wire

@@ -60,7 +60,7 @@ ConflictStore::ConflictStore(synccore::Database& db, AuditLog& audit) : m_db(db)
 Conflict ConflictStore::add(Conflict c, const std::string& actor) {
   c.id = synccore::newUuid();
   c.createdAt = utcNowIso();
-  auto st = m_db.prepare(std::string("INSERT INTO conflicts(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto st = m_db.cached(std::string("INSERT INTO conflicts(") + kColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st.bind(1, c.id).bind(2, c.kind).bind(3, c.status).bind(4, c.policy).bind(5, c.recordUuid).bind(6, c.recordType)
       .bind(7, c.household).bind(8, c.grid).bind(9, c.field);
   if (c.baseVersion.is_string()) st.bind(10, c.baseVersion.get<std::string>()); else st.bind(10, nullptr);

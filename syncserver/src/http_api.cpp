@@ -71,6 +71,8 @@ const char* statusCode(int status) {
 HttpApi::HttpApi(ServerState& state, HttpOptions options)
     : m_state(state),
       m_options(std::move(options)),
+      m_sequencer(std::chrono::milliseconds(m_options.pushArrivalWaitMs),
+                  std::chrono::milliseconds(m_options.pushLongestWaitMs)),
       m_service(state, m_options.tokenTtlMs),
       m_conflicts(state),
       m_reviews(state),
@@ -109,6 +111,37 @@ int HttpApi::bind() {
 void HttpApi::serve() { m_server->listen_after_bind(); }
 void HttpApi::stop() { m_server->stop(); }
 
+void HttpApi::push(const httplib::Request& req, httplib::Response& res) {
+  // Parsed and decoded before the lock, so a push sent while the one before it is merged gets ready
+  // meanwhile (on another core); then it waits for that one, if it names it, still without the lock.
+  auto body = parseBody(req, res);
+  if (!body) return;
+  auto decoded = SyncService::decodePush(*body);
+  if (auto* refused = std::get_if<Reply>(&decoded)) return send(res, *refused);
+  DecodedPush& push = std::get<DecodedPush>(decoded);
+  PushSequencer::Arrival arrival(m_sequencer, push.changeset.id);
+  if (!push.changeset.after.empty())
+    m_sequencer.await(push.changeset.after, [&] {
+      std::lock_guard lock(m_state.mutex());
+      return m_state.changesetStored(push.changeset.after);
+    });
+  std::lock_guard lock(m_state.mutex());
+  if (auto session = signedIn(req, res)) send(res, m_service.push(*session, std::move(push)));
+}
+
+std::optional<Session> HttpApi::signedIn(const httplib::Request& req, httplib::Response& res) {
+  const std::string token = bearerToken(req);
+  if (token.empty()) {
+    send(res, Reply::error(401, "unauthorized", "sign in first (Authorization: Bearer <token>)", "请先登录"));
+    return std::nullopt;
+  }
+  auto session = m_service.authenticate(token);
+  if (!session)
+    send(res, Reply::error(401, "token_invalid", "your sign-in has expired or was revoked; sign in again",
+                           "登录已过期或已被撤销,请重新登录"));
+  return session;
+}
+
 void HttpApi::installRoutes() {
   auto& server = *m_server;
   // Every handler runs under the state's lock: one SQLite connection, one writer.
@@ -123,13 +156,8 @@ void HttpApi::installRoutes() {
       std::lock_guard lock(m_state.mutex());
       std::optional<Session> session;
       if (needsSession) {
-        const std::string token = bearerToken(req);
-        if (token.empty())
-          return send(res, Reply::error(401, "unauthorized", "sign in first (Authorization: Bearer <token>)", "请先登录"));
-        session = m_service.authenticate(token);
-        if (!session)
-          return send(res, Reply::error(401, "token_invalid", "your sign-in has expired or was revoked; sign in again",
-                                        "登录已过期或已被撤销,请重新登录"));
+        session = signedIn(req, res);
+        if (!session) return;
       }
       send(res, fn(session ? &*session : nullptr, body, req));
     };
@@ -140,9 +168,7 @@ void HttpApi::installRoutes() {
   server.Post("/v1/session", route(false, true, [this](const Session*, const Json& body, const httplib::Request&) {
                 return m_service.signIn(body);
               }));
-  server.Post("/v1/changesets", route(true, true, [this](const Session* s, const Json& body, const httplib::Request&) {
-                return m_service.push(*s, body);
-              }));
+  server.Post("/v1/changesets", [this](const httplib::Request& req, httplib::Response& res) { push(req, res); });
   server.Get("/v1/changes", route(true, false, [this](const Session* s, const Json&, const httplib::Request& req) {
                auto after = integerParam(req, "after", 0);
                auto limit = integerParam(req, "limit", 500);

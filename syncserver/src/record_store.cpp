@@ -207,7 +207,7 @@ std::optional<std::string> RecordStore::newestVersion(const RecordInfo& record) 
   return m_versions.text({st.int64(0), st.int64(1)});
 }
 
-int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, const FieldSide& side) {
+int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, const FieldSide& side, bool stored) {
   const int64_t id = idOf(record);
   if (!id) throw std::logic_error("RecordStore::apply: record " + record.uuid + " is not stored");
   const std::string value = side.value.dump();
@@ -218,10 +218,11 @@ int64_t RecordStore::apply(const RecordInfo& record, const std::string& field, c
       .bind(1, side.changeId).bind(2, id).bind(3, field).bind(4, value).bind(5, version.stamp).bind(6, version.device)
       .bind(7, side.author).bind(8, m_versions.deviceId(side.device)).bind(9, synccore::HybridClock::systemWallMs()).run();
   const int64_t seq = m_db.lastInsertRowId();
-  m_db.cached(
-          "INSERT INTO fields(record_id, field, value, stamp, stamp_device, seq) VALUES(?,?,?,?,?,?)"
-          " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, stamp=excluded.stamp,"
-          " stamp_device=excluded.stamp_device, seq=excluded.seq")
+  // The row known to exist, a plain UPDATE finds it once; an upsert first tries the insert.
+  m_db.cached(stored ? "UPDATE fields SET value=?3, stamp=?4, stamp_device=?5, seq=?6 WHERE record_id=?1 AND field=?2"
+                     : "INSERT INTO fields(record_id, field, value, stamp, stamp_device, seq) VALUES(?1,?2,?3,?4,?5,?6)"
+                       " ON CONFLICT(record_id, field) DO UPDATE SET value=excluded.value, stamp=excluded.stamp,"
+                       " stamp_device=excluded.stamp_device, seq=excluded.seq")
       .bind(1, id).bind(2, field).bind(3, value).bind(4, version.stamp).bind(5, version.device).bind(6, seq).run();
   if (field == synccore::kDeletedField) {
     const bool deleted = side.value == true;

@@ -56,7 +56,8 @@ class RecordStore {
   std::optional<std::string> newestVersion(const RecordInfo& record) const;
   /// Sets a field (or the "_deleted" tombstone), appends it to the change log, returns its seq.
   /// A household moved to another grid has its whole file announced again (see reannounce).
-  int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side);
+  /// `stored`: the caller has just read the field's row (an UPDATE instead of an upsert).
+  int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side, bool stored = false);
   /// Called with the household's uuid after its file was announced again (reviews follow it).
   void onHouseholdMoved(std::function<void(const std::string&)> listener) { m_moved = std::move(listener); }
   /// Live persons other than `except` holding this ID number.

@@ -67,4 +67,10 @@ void ServerState::saveClock() {
       .run();
 }
 
+bool ServerState::changesetStored(const std::string& id) {
+  auto st = m_db->cached("SELECT 1 FROM changesets WHERE id=?");
+  st.bind(1, id);
+  return st.step();
+}
+
 }  // namespace syncserver

@@ -45,6 +45,8 @@ class ServerState {
   /// the transaction commits.
   bool observe(const synccore::Hlc& stamp);
   void saveClock();
+  /// Whether a changeset with this id was stored (its merge committed).
+  bool changesetStored(const std::string& id);
   std::mutex& mutex() { return m_mutex; }
 
   static std::string defaultKeyPath(const std::string& dbPath) { return dbPath + ".signing-key.pem"; }

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <variant>
 #include <vector>
 
 namespace syncserver {
@@ -35,6 +36,12 @@ Json storedAnswer(const Change& c, const std::string& text) {
 
 Json rejection(const Change& c, const std::string& code, const std::string& en, const std::string& zh) {
   return Json{{"change_id", c.changeId}, {"outcome", "rejected"}, {"code", code}, {"message", en}, {"message_zh", zh}};
+}
+
+/// A push answer saying that this server orders pipelined pushes (honours `after`).
+Json withOrdering(Json answer) {
+  answer["accepts_after"] = true;
+  return answer;
 }
 
 bool mayWriteRecords(const Session& s) { return s.user.role == Role::Worker || s.user.role == Role::Supervisor; }
@@ -161,7 +168,7 @@ std::optional<Json> SyncService::applyChange(const Session& s, const synccore::C
   m_state.observe(*Hlc::parse(c.hlc));
   const FieldSide incoming{value, c.hlc, s.user.name, device, c.changeId};
   if (decision.applies()) {
-    records.apply(info, c.field, incoming);
+    records.apply(info, c.field, incoming, serverSide.has_value());
     pending.records.noteApplied(c.record, c.field, value, c.hlc);
   }
   // The field as it stands after this change.
@@ -236,16 +243,29 @@ std::optional<Json> SyncService::applyChange(const Session& s, const synccore::C
   return result;
 }
 
-Reply SyncService::push(const Session& s, const Json& body) {
-  if (!mayWriteRecords(s)) return forbidden();
-  const bool columns = synccore::isColumnarChangeset(body);
-  synccore::Changeset cs;
+std::variant<DecodedPush, Reply> SyncService::decodePush(const Json& body) {
+  DecodedPush out;
+  out.columns = synccore::isColumnarChangeset(body);
   try {
-    cs = columns ? synccore::changesetFromColumns(body) : synccore::changesetFromJson(body);
+    out.changeset = out.columns ? synccore::changesetFromColumns(body) : synccore::changesetFromJson(body);
   } catch (const synccore::WireError& e) {
     return Reply::error(400, "bad_request", e.what(), std::string("请求格式错误: ") + e.what());
   }
-  const std::string digest = cs.digest();
+  out.digest = out.changeset.digest();
+  return out;
+}
+
+Reply SyncService::push(const Session& s, const Json& body) {
+  auto decoded = decodePush(body);
+  if (auto* refused = std::get_if<Reply>(&decoded)) return std::move(*refused);
+  return push(s, std::move(std::get<DecodedPush>(decoded)));
+}
+
+Reply SyncService::push(const Session& s, DecodedPush decoded) {
+  if (!mayWriteRecords(s)) return forbidden();
+  const bool columns = decoded.columns;
+  const synccore::Changeset& cs = decoded.changeset;
+  const std::string& digest = decoded.digest;
   synccore::Transaction tx(m_state.db());
   auto known = m_state.db().cached("SELECT user_name, digest, last_seq, start_seq FROM changesets WHERE id=?");
   known.bind(1, cs.id);
@@ -255,11 +275,19 @@ Reply SyncService::push(const Session& s, const Json& body) {
       const int64_t lastSeq = known.int64(2);
       known.reset();
       Json answer = firstAnswer(cs, startSeq, lastSeq);
-      return Reply{200, columns ? synccore::compactPushAnswer(cs, answer) : std::move(answer)};
+      return Reply{200, withOrdering(columns ? synccore::compactPushAnswer(cs, answer) : std::move(answer))};
     }
     return Reply::error(409, "changeset_mismatch", "this changeset id was already used with different content",
                         "该批次编号已被使用且内容不同");
   }
+  known.reset();
+  // Sent while the one before it was still unanswered: merged only after that one, and only if it was
+  // stored (refused or lost, its changes come again before these).
+  if (!cs.after.empty() && !m_state.changesetStored(cs.after))
+    return Reply::error(409, "previous_not_applied",
+                        "the changeset sent before this one (" + cs.after +
+                            ") was not stored; nothing of this one was applied, send it again after that one",
+                        "前一批次(" + cs.after + ")未写入服务器,本批次未写入任何数据,请在前一批次之后重新发送");
   // Check every change before writing anything: a bad changeset changes nothing.
   Pending pending(m_state.records(), m_state.definition());
   for (const auto& c : cs.changes)
@@ -304,11 +332,11 @@ Reply SyncService::push(const Session& s, const Json& body) {
       .bind(1, cs.id).bind(2, s.user.name).bind(3, digest).bind(4, startSeq).bind(5, lastSeq).bind(6, nowMs()).run();
   signing.finish();
   tx.commit();
-  if (columns) return Reply{200, synccore::compactPushAnswer(cs.id, lastSeq, results)};
+  if (columns) return Reply{200, withOrdering(synccore::compactPushAnswer(cs.id, lastSeq, results))};
   Json list = Json::array();
   for (size_t i = 0; i < results.size(); ++i)
     list.push_back(results[i] ? std::move(*results[i]) : synccore::plainPushResult(cs.changes[i]));
-  return Reply{200, Json{{"id", cs.id}, {"results", std::move(list)}, {"last_seq", lastSeq}}};
+  return Reply{200, withOrdering(Json{{"id", cs.id}, {"results", std::move(list)}, {"last_seq", lastSeq}})};
 }
 
 std::optional<SyncService::FirstSeen> SyncService::firstSeen(const Change& c, Pending* pending) {

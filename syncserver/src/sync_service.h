@@ -7,8 +7,17 @@
 #include "synccore/changeset.h"
 
 #include <string>
+#include <variant>
 
 namespace syncserver {
+
+/// A push body decoded without the server state (so without its lock): its changeset, wire format and
+/// content digest.
+struct DecodedPush {
+  synccore::Changeset changeset;
+  bool columns = false;
+  std::string digest;
+};
 
 /// Implements protocol v1 (docs/sync-protocol.md) on the server state. Not thread-safe: callers
 /// hold state.mutex().
@@ -22,7 +31,12 @@ class SyncService {
   Reply signIn(const Json& body);
   /// The session for a bearer token, or nullopt (expired, revoked, unknown).
   std::optional<Session> authenticate(const std::string& token);
+  /// Decodes a push body; a 400 reply when it is malformed. Touches no state: runs before the lock.
+  static std::variant<DecodedPush, Reply> decodePush(const Json& body);
+  /// Decodes and merges a push body.
   Reply push(const Session& session, const Json& body);
+  /// Merges a decoded push (one sent `after` another only when that one is stored).
+  Reply push(const Session& session, DecodedPush push);
   /// Accepted changes after a cursor; a device naming itself gets none of its own (it has them).
   /// One page of changes after a cursor; in columns (format 2) when `columns`.
   Reply pull(const Session& session, int64_t after, size_t limit, const std::string& exceptDevice = {},

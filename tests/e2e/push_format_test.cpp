@@ -14,7 +14,7 @@ namespace {
 
 /// A new household in grid G01 as a device stamps it: derived change ids, one HLC per change.
 synccore::Changeset household(const std::string& record, const std::string& address) {
-  synccore::Changeset cs{synccore::newUuid(), "dev2", {}};
+  synccore::Changeset cs{synccore::newUuid(), "dev2", {}, {}};
   const int64_t wall = synccore::HybridClock::systemWallMs();
   uint32_t counter = 0;
   for (auto [field, value] : std::vector<std::pair<std::string, Json>>{

@@ -33,7 +33,7 @@ Change change(const std::string& type, const std::string& record, const std::str
 /// A changeset with every shape a device sends: edits, a new member (no base), a delete, numbers,
 /// null, Chinese text, and a stamp of another node (a server-stamped value re-sent).
 Changeset sample() {
-  Changeset cs{synccore::newUuid(), kDevice, {}};
+  Changeset cs{synccore::newUuid(), kDevice, {}, {}};
   cs.changes.push_back(change("household", kHousehold, "", "address", "玉泉家园5号楼1单元101", kSeed, stamp(1763801234567, 0)));
   cs.changes.push_back(change("household", kHousehold, "", "income_transfer", 78600.0, kSeed, stamp(1763801234567, 1)));
   cs.changes.push_back(change("person", kPerson, kHousehold, "name", "马小军", std::nullopt, stamp(1763801234570, 0)));
@@ -100,7 +100,7 @@ TEST_CASE("format 2 sends change ids that are not derived (outbox entries from o
 }
 
 TEST_CASE("format 2 is smaller than format 1 for a realistic batch", "[columns]") {
-  Changeset cs{synccore::newUuid(), kDevice, {}};
+  Changeset cs{synccore::newUuid(), kDevice, {}, {}};
   int64_t wall = 1763801234567;
   for (int r = 0; r < 200; ++r) {
     const std::string record = synccore::newUuid();

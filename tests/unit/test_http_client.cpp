@@ -16,7 +16,9 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <cstdio>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -307,6 +309,47 @@ TEST_CASE("JSON round trip carries the token only in the Authorization header", 
     CHECK(seen.authorization.empty());
   }
   CHECK_THROWS_AS(client.setBearerToken("abc\r\nX-Evil: 1"), std::invalid_argument);
+}
+
+TEST_CASE("two requests of one client run at once, each on its own connection", "[http]") {
+  LocalServer server;
+  std::mutex mutex;
+  std::condition_variable arrived;
+  int waiting = 0;
+  // Each request is answered only once the other has arrived too (or after 5 s, answering false):
+  // one connection at a time would never see both.
+  server.routes().Post("/v1/together", [&](const httplib::Request& req, httplib::Response& res) {
+    std::unique_lock lock(mutex);
+    ++waiting;
+    arrived.notify_all();
+    const bool both = arrived.wait_for(lock, std::chrono::seconds(5), [&] { return waiting >= 2; });
+    res.set_content(Json{{"both", both}, {"echo", Json::parse(req.body)}}.dump(), "application/json");
+  });
+  server.start();
+
+  HttpClient client(server.url());
+  client.setBearerToken("t0ken");
+  const PreparedBody first = client.prepare(Json{{"n", 1}}), second = client.prepare(Json{{"n", 2}});
+  auto other = std::async(std::launch::async, [&] { return client.post("/v1/together", second); });
+  const HttpResult mine = client.post("/v1/together", first);
+  const HttpResult theirs = other.get();
+  REQUIRE(mine.ok());
+  REQUIRE(theirs.ok());
+  CHECK(mine.json["both"] == true);
+  CHECK(theirs.json["both"] == true);
+  CHECK(mine.json["echo"]["n"] == 1);  // each answer came back to its own request
+  CHECK(theirs.json["echo"]["n"] == 2);
+  CHECK(client.connectionsOpened() == 2);
+  CHECK(client.bytesSent() == first.json.size() + second.json.size());
+  // Both handles are kept: two more requests at once open no connection.
+  {
+    std::lock_guard lock(mutex);
+    waiting = 0;
+  }
+  auto again = std::async(std::launch::async, [&] { return client.post("/v1/together", second); });
+  CHECK(client.post("/v1/together", first).json["both"] == true);
+  CHECK(again.get().json["both"] == true);
+  CHECK(client.connectionsOpened() == 2);
 }
 
 TEST_CASE("large bodies travel gzip-compressed both ways", "[http]") {

@@ -10,6 +10,8 @@
 #include <synccore/changeset_columns.h>
 #include <synccore/sync_client.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -138,6 +140,93 @@ TEST_CASE("a batch sent ahead whose answer is lost goes again under its id, noth
   for (const std::string& id : server.changes()) all.push_back(id);
   CHECK(all == expected);
   CHECK(store.outboxSize() == 0);
+}
+
+/// A server at the HTTP seam that orders pushes (its answers say `accepts_after`) the way syncserver
+/// does: a changeset naming `after` one not accepted (yet) waits up to 5 s for it, then is refused with
+/// 409 previous_not_applied. The first changeset sent with `after` is refused so at once, as when the one
+/// it names came more than 5 s late.
+class OrderingServer {
+ public:
+  OrderingServer() {
+    m_server.routes().Post("/v1/changesets", [this](const httplib::Request& req, httplib::Response& res) {
+      const Changeset cs = changesetFromColumns(Json::parse(req.body));
+      std::unique_lock lock(m_mutex);
+      m_received.emplace_back(cs.id, cs.after);
+      const bool first = !cs.after.empty() && !m_refusedOnce;
+      m_refusedOnce = m_refusedOnce || first;
+      if (!first && !cs.after.empty())
+        m_decided.wait_for(lock, std::chrono::seconds(5), [&] { return m_accepted.count(cs.after) > 0; });
+      if (!cs.after.empty() && (first || !m_accepted.count(cs.after))) {
+        res.status = 409;
+        res.set_content(Json{{"code", "previous_not_applied"}, {"message", "late"}, {"message_zh", "迟到"}}.dump(),
+                        "application/json");
+        return;
+      }
+      m_accepted.insert(cs.id);
+      for (const Change& c : cs.changes) m_changes.push_back(c.changeId);
+      Json answer = compactPushAnswer(cs.id, 1, std::vector<std::optional<Json>>(cs.changes.size()));
+      answer["accepts_after"] = true;
+      res.set_content(answer.dump(), "application/json");
+      m_decided.notify_all();
+    });
+    m_server.routes().Get("/v1/changes", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(pullPageToColumns({}, std::stoll(req.get_param_value("after")), false).dump(), "application/json");
+    });
+    answerNoReviews(m_server);
+    m_server.start();
+  }
+  std::string url() const { return m_server.url(); }
+  std::vector<std::string> changes() const {
+    std::lock_guard lock(m_mutex);
+    return m_changes;
+  }
+  /// Every changeset that came (id, after), in arrival order, refused ones included.
+  std::vector<std::pair<std::string, std::string>> received() const {
+    std::lock_guard lock(m_mutex);
+    return m_received;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::condition_variable m_decided;
+  bool m_refusedOnce = false;
+  std::set<std::string> m_accepted;
+  std::vector<std::string> m_changes;
+  std::vector<std::pair<std::string, std::string>> m_received;
+  LocalServer m_server;
+};
+
+TEST_CASE("a pipelined push sends each batch once the one before it is out, and again alone when it came late",
+          "[sync_client][push]") {
+  TempDir dir;
+  OrderingServer server;
+  DeviceStore store(dir.file("tablet.db"), SurveyDefinition::builtin(), fixtures::options());
+  saveHouseholds(store, 6);
+  std::vector<std::string> expected;
+  for (const OutboxEntry& e : store.outbox()) expected.push_back(e.changeId);
+  REQUIRE(expected.size() > 15);
+
+  const SyncSummary summary = syncWithBatches(store, server.url(), 3);
+  INFO(summary.toJson().dump());
+  CHECK(summary.ok);
+  CHECK(summary.pushed == expected.size());
+  CHECK(server.changes() == expected);  // each change once, in outbox order
+  CHECK(store.outboxSize() == 0);
+  const auto received = server.received();
+  // The first batch went alone (no answer had said the server orders pushes); the next named it.
+  REQUIRE(received.size() > 3);
+  CHECK(received[0].second.empty());
+  // The first one named `after` was refused, then sent again alone under its id.
+  const auto late = std::find_if(received.begin(), received.end(), [](const auto& r) { return !r.second.empty(); });
+  REQUIRE(late != received.end());
+  const auto again = std::find_if(late + 1, received.end(), [&](const auto& r) { return r.first == late->first; });
+  REQUIRE(again != received.end());
+  CHECK(again->second.empty());
+  // Batches after it named the batch before them.
+  size_t named = 0;
+  for (const auto& r : received) named += r.second.empty() ? 0 : 1;
+  CHECK(named >= 3);
 }
 
 TEST_CASE("a batch marked to follow the one in flight keeps its id through a restart, and goes after it",

@@ -33,6 +33,10 @@ struct Changeset {
   std::string id;
   std::string device;
   std::vector<Change> changes;
+  /// The changeset this device sent just before this one and has no answer to yet: the server merges
+  /// this one only after that one was stored (docs/sync-protocol.md, "Pipelined batches"). Empty: none.
+  /// Transport order, not content: not part of the digest.
+  std::string after;
 
   Json toJson() const;
   /// SHA-256 (hex) of the canonical content, used to spot a replayed id with altered content.

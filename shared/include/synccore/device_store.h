@@ -171,7 +171,9 @@ class DeviceStore {
   /// result is "applied as sent", which only removes the entry (the device already holds that write).
   size_t acknowledgePush(const PushBatch& batch, const std::vector<const Json*>& results);
   /// Entries of the sent batch the server refused (403/422 "rejected" list, by change id) move to
-  /// notices with their values; the in-flight batch is dropped so the rest is re-sent under a new id.
+  /// notices with their values; the in-flight batch and the one marked as following it (which the
+  /// server cannot have stored: it names the refused one as `after`) are dropped, so the rest is re-sent
+  /// in outbox order under new ids.
   size_t rejectChanges(const PushBatch& batch, const Json& rejected);
   /// Stores one pulled page and advances the cursor in the same transaction. A field with a
   /// pending local change is not overwritten. Returns how many changes were stored.
@@ -294,8 +296,9 @@ class DeviceStore {
   std::vector<OutboxEntry> outboxLocked(size_t limit = 0, int64_t firstSeq = 0,
                                         int64_t lastSeq = std::numeric_limits<int64_t>::max()) const;
   void addNotice(const SyncNotice& notice);
-  /// The batch a meta key marks as sent ({id, first_seq, last_seq}), read again; empty if none.
-  PushBatch markedBatchLocked(const std::string& key) const;
+  /// The batch a meta key (inflight_changeset, inflight_following) marks as sent ({id, first_seq,
+  /// last_seq}), read again; empty if none, or if its first seq is not above `firstSeqAbove`.
+  PushBatch markedBatchLocked(const std::string& key, int64_t firstSeqAbove = -1) const;
   void markBatchLocked(const std::string& key, const PushBatch& batch);
   /// After the batch `changesetId` was answered: the batch marked to follow it, if any, is in flight.
   void endBatchLocked(const std::string& changesetId);

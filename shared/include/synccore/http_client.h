@@ -72,10 +72,10 @@ struct PreparedBody {
   std::string gzip;  // empty: sent as it is
 };
 
-/// Sends JSON requests to one server with a bearer token; thread-compatible (one thread at a time:
-/// SyncClient hands it to the thread that sends each request, never to two at once; `prepare` alone
-/// may run beside a request). Keeps one curl handle so connections are reused between requests. Never
-/// follows redirects.
+/// Sends JSON requests to one server with a bearer token. Requests may run on several threads at once
+/// (a pipelined push has two out): each takes a curl handle of its own from the client's idle ones, so
+/// connections are reused between requests. Setting the token or the observer is not safe beside a
+/// request. Never follows redirects.
 class HttpClient {
  public:
   /// baseUrl like "https://10.0.0.5:8443" (a trailing slash is ignored); paths are appended to it.
@@ -105,14 +105,15 @@ class HttpClient {
   /// GETs a file (CSV, XLSX, ...): a 2xx body need not be JSON; `body` holds its bytes.
   HttpResult download(const std::string& path, const std::map<std::string, std::string>& query = {});
 
-  /// Calls `observer` after each postJson and get (an empty function stops it).
+  /// Calls `observer` after each postJson and get, on the thread that sent it: requests running at
+  /// once call it at once (an empty function stops it).
   void observe(std::function<void(const HttpExchange&)> observer) { m_observer = std::move(observer); }
 
   /// Bytes sent and received on the wire (after compression, headers excluded) since construction.
-  uint64_t bytesSent() const { return m_bytesSent; }
-  uint64_t bytesReceived() const { return m_bytesReceived; }
+  uint64_t bytesSent() const;
+  uint64_t bytesReceived() const;
   /// Connections opened (each a TCP and TLS handshake) since construction; kept ones are reused.
-  uint64_t connectionsOpened() const { return m_connectionsOpened; }
+  uint64_t connectionsOpened() const;
 
   const std::string& baseUrl() const { return m_baseUrl; }
 
@@ -127,10 +128,7 @@ class HttpClient {
   std::string m_baseUrl;
   HttpOptions m_options;
   std::string m_token;
-  std::unique_ptr<Handle> m_handle;
-  uint64_t m_bytesSent = 0;
-  uint64_t m_bytesReceived = 0;
-  uint64_t m_connectionsOpened = 0;
+  std::unique_ptr<Handle> m_handle;  // the curl handles and the byte counters
   std::function<void(const HttpExchange&)> m_observer;
 };
 

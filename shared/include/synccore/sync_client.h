@@ -28,7 +28,8 @@ struct SyncSummary {
 using SyncProgress = std::function<void(const std::string& phase, size_t done, size_t total)>;
 
 /// Runs sync rounds for one device store against one server. Not thread-safe; one per device. It sends
-/// requests from a helper thread (one at a time) while it stores answers on the calling thread.
+/// requests from helper threads (up to two push batches at once to a server that orders them) while it
+/// stores answers on the calling thread.
 class SyncClient {
  public:
   struct Options {
@@ -51,16 +52,20 @@ class SyncClient {
  private:
   SyncSummary run(const SyncProgress& progress, bool pullToo);
   HttpResult send(const std::function<HttpResult()>& request, SyncSummary& summary);
+  /// As above, counting attempts into `attempts` (a request on a helper thread).
+  HttpResult send(const std::function<HttpResult()>& request, int& attempts);
   /// A batch of the outbox with the changeset and the request made from it, ready to send.
   struct OutgoingBatch {
     PushBatch batch;
     Changeset changeset;
     PreparedBody request;
+    int attempts = 0;  // requests made for it, counted by the thread that sends it
   };
-  OutgoingBatch encode(PushBatch batch) const;
+  /// The batch as a request; `after`: the batch sent just before it and not yet answered, if any.
+  OutgoingBatch encode(PushBatch batch, const std::string& after = {}) const;
   /// POSTs the batch (with retries), on another thread when `overlap` (the device has work meanwhile),
   /// else when the answer is asked for; `outgoing` must outlive the answer.
-  std::future<HttpResult> post(const OutgoingBatch& outgoing, SyncSummary& summary, bool overlap);
+  std::future<HttpResult> post(OutgoingBatch& outgoing, bool overlap);
   bool push(SyncSummary& summary, const SyncProgress& progress);
   bool pull(SyncSummary& summary, const SyncProgress& progress);
   bool sendResubmits(SyncSummary& summary);
@@ -90,6 +95,7 @@ class SyncClient {
   HttpClient& m_http;
   Options m_options;
   bool m_pushColumns = true;  // push format 2 until a server refuses it (then format 1)
+  bool m_serverOrders = false;  // a push answer said the server orders pushes sent `after` another
 };
 
 /// The grids of the user signed in on this device, as the server named them at sign-in or the last
