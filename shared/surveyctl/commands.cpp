@@ -154,7 +154,7 @@ SyncProgress progressLines(std::ostream& err) {
   };
 }
 
-int sync(Invocation& inv, const std::string& caFile) {
+int sync(Invocation& inv, const std::string& caFile, size_t pushBatch) {
   DeviceStore& store = inv.store();
   const std::string server = store.setting("server_url");
   if (server.empty()) {
@@ -162,7 +162,9 @@ int sync(Invocation& inv, const std::string& caFile) {
     return kFailure;
   }
   HttpClient http(server, httpOptions(store, caFile));
-  SyncClient client(store, http);
+  SyncClient::Options options;
+  options.pushBatch = pushBatch;
+  SyncClient client(store, http, options);
   auto summary = client.sync(progressLines(inv.err));
   inv.out << summary.toJson().dump() << "\n";
   if (!summary.ok) inv.err << summary.messageZh << " / " << summary.messageEn << "\n";
@@ -287,7 +289,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   auto* syncCmd = app.add_subcommand("sync", "push the outbox, then pull the worker's grids (prints a JSON summary; progress on stderr)");
   syncCmd->add_option("--ca-file", caFile, "PEM certificate to trust for HTTPS");
-  syncCmd->callback([&] { action = [&] { return sync(inv, caFile); }; });
+  size_t pushBatch = SyncClient::Options{}.pushBatch;
+  syncCmd->add_option("--push-batch", pushBatch, "changes per pushed changeset (tests: many batches, pipelined)")
+      ->check(CLI::Range(size_t{1}, size_t{2000}));
+  syncCmd->callback([&] { action = [&] { return sync(inv, caFile, pushBatch); }; });
 
   bool digestOnly = false;
   auto* snapshotCmd = app.add_subcommand("snapshot", "print every record (JSON) or its SHA-256 digest");

@@ -30,6 +30,9 @@ struct HttpOptions {
   // How long a pipelined push waits for the changeset it names as `after` to arrive, and at most.
   int64_t pushArrivalWaitMs = 5000;
   int64_t pushLongestWaitMs = 60000;
+  // Connections served at once: a kept connection holds a worker thread until it closes (5 s idle), and
+  // a syncing tablet has up to two (a pipelined push). cpp-httplib's default is 8.
+  size_t workerThreads = 64;
 };
 
 /// Binds routes to the services (sync, conflicts, reviews, grid assignment, dashboard, audit) and serves

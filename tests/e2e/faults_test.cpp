@@ -127,7 +127,8 @@ TEST_CASE("the server killed during pushes applies every change exactly once", "
   int kills = 0;
   for (int round = 0; round < 4; ++round) {
     total += fill(a, 60, "r" + std::to_string(round) + "-");
-    std::thread syncing([&] { a.sync(); });
+    // Batches of 40 changes: many requests, two out at once (pipelined) when the server is killed.
+    std::thread syncing([&] { a.ctl({"sync", "--push-batch", "40"}); });
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
     const int port = community.process().port();
     community.process().kill(SIGKILL);
@@ -136,7 +137,7 @@ TEST_CASE("the server killed during pushes applies every change exactly once", "
     community.process().start(port);
     syncing.join();
     // Whatever the interrupted sync managed, the next one finishes the job.
-    Json done = a.sync();
+    Json done = Json::parse(a.ok({"sync", "--push-batch", "40"}));
     REQUIRE(done["ok"] == true);
     REQUIRE(outboxSize(a) == 0);
     INFO("round " << round);
@@ -159,7 +160,8 @@ TEST_CASE("answers cut mid-response are retried and applied exactly once", "[e2e
   a.ok({"login", "--server", "http://127.0.0.1:" + std::to_string(proxy.port()), "--user", "wang"},
        "password-wang\n");
   const size_t total = fill(a, 120, "cut-");
-  Json summary = a.sync();
+  // Batches of 50 changes, pipelined: an answer cut while the batch after it is already out.
+  Json summary = Json::parse(a.ok({"sync", "--push-batch", "50"}));
   REQUIRE(summary["ok"] == true);
   CHECK(proxy.cutsDone() == 3);
   CHECK(summary["attempts"].get<int>() > 3);

@@ -26,24 +26,6 @@ synccore::Changeset household(const std::string& record, const std::string& addr
   return cs;
 }
 
-std::vector<int64_t> rowCounts(const std::string& db) {
-  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
-  std::vector<int64_t> out;
-  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts"}) {
-    auto st = raw.prepare(std::string("SELECT count(*) FROM ") + table);
-    st.step();
-    out.push_back(st.int64(0));
-  }
-  return out;
-}
-
-Json answerOf(const httplib::Result& res) {
-  REQUIRE(res);
-  INFO(res->body);
-  REQUIRE(res->status == 200);
-  return Json::parse(res->body);
-}
-
 }  // namespace
 
 TEST_CASE("a changeset in columns is merged like the same changeset in format 1", "[e2e][push-format]") {

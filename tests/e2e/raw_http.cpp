@@ -1,6 +1,7 @@
 #include "raw_http.h"
 
 #include <synccore/random_id.h>
+#include <synccore/sqlite.h>
 
 namespace e2e {
 
@@ -34,6 +35,21 @@ void expectRefusal(const httplib::Result& res, int status, const std::string& co
   CHECK(body.value("code", "") == code);
   CHECK_FALSE(body.value("message", "").empty());
   CHECK_FALSE(body.value("message_zh", "").empty());
+}
+
+Json answerOf(const httplib::Result& res) {
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  return Json::parse(res->body);
+}
+
+std::vector<int64_t> rowCounts(const std::string& serverDb) {
+  synccore::Database raw(serverDb, synccore::Database::Mode::ReadOnly);
+  std::vector<int64_t> out;
+  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts"})
+    out.push_back(raw.queryInteger(std::string("SELECT count(*) FROM ") + table));
+  return out;
 }
 
 }  // namespace e2e

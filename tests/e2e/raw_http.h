@@ -4,7 +4,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace e2e {
 
@@ -16,5 +18,10 @@ nlohmann::json validChange(const std::string& record, const std::string& field, 
 nlohmann::json newHousehold(const std::string& record, const std::string& grid = "G01");
 /// Checks a refusal: the status, the code and both messages.
 void expectRefusal(const httplib::Result& res, int status, const std::string& code);
+/// The JSON body of a 200 answer (the test stops, showing the body, on anything else).
+nlohmann::json answerOf(const httplib::Result& res);
+/// Row counts of the server's records, fields, change_log, applied_changes, changesets and conflicts:
+/// a refused request must leave them as they were.
+std::vector<int64_t> rowCounts(const std::string& serverDb);
 
 }  // namespace e2e

@@ -26,6 +26,14 @@ std::vector<std::string> changeIdsOf(const PushBatch& batch) {
   return ids;
 }
 
+/// The pull of a sync against a seam server that only takes pushes: no changes, no reviews.
+void answerNothingToPull(LocalServer& server) {
+  server.routes().Get("/v1/changes", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(pullPageToColumns({}, std::stoll(req.get_param_value("after")), false).dump(), "application/json");
+  });
+  answerNoReviews(server);
+}
+
 /// A server at the HTTP seam that applies every push as sent and notes what came, in order; it can be
 /// told to fail every push from the n-th changeset on (503, which the client retries, then gives up).
 class RecordingServer {
@@ -44,10 +52,7 @@ class RecordingServer {
       res.set_content(compactPushAnswer(cs.id, 1, std::vector<std::optional<Json>>(cs.changes.size())).dump(),
                       "application/json");
     });
-    m_server.routes().Get("/v1/changes", [](const httplib::Request& req, httplib::Response& res) {
-      res.set_content(pullPageToColumns({}, std::stoll(req.get_param_value("after")), false).dump(), "application/json");
-    });
-    answerNoReviews(m_server);
+    answerNothingToPull(m_server);
     m_server.start();
   }
   std::string url() const { return m_server.url(); }
@@ -170,10 +175,7 @@ class OrderingServer {
       res.set_content(answer.dump(), "application/json");
       m_decided.notify_all();
     });
-    m_server.routes().Get("/v1/changes", [](const httplib::Request& req, httplib::Response& res) {
-      res.set_content(pullPageToColumns({}, std::stoll(req.get_param_value("after")), false).dump(), "application/json");
-    });
-    answerNoReviews(m_server);
+    answerNothingToPull(m_server);
     m_server.start();
   }
   std::string url() const { return m_server.url(); }
