@@ -27,6 +27,10 @@ std::string bearerToken(const httplib::Request& req) {
   return header.rfind(prefix, 0) == 0 ? header.substr(prefix.size()) : std::string();
 }
 
+Reply unauthorized() {
+  return Reply::error(401, "unauthorized", "sign in first (Authorization: Bearer <token>)", "请先登录");
+}
+
 std::optional<Json> parseBody(const httplib::Request& req, httplib::Response& res) {
   try {
     return Json::parse(req.body);
@@ -115,6 +119,9 @@ void HttpApi::stop() { m_server->stop(); }
 void HttpApi::push(const httplib::Request& req, httplib::Response& res) {
   // Parsed and decoded before the lock, so a push sent while the one before it is merged gets ready
   // meanwhile (on another core); then it waits for that one, if it names it, still without the lock.
+  // The token is checked under the lock (it is looked up); one that is missing is refused first.
+  if (bearerToken(req).empty())
+    return send(res, unauthorized());
   auto body = parseBody(req, res);
   if (!body) return;
   auto decoded = SyncService::decodePush(*body);
@@ -133,7 +140,7 @@ void HttpApi::push(const httplib::Request& req, httplib::Response& res) {
 std::optional<Session> HttpApi::signedIn(const httplib::Request& req, httplib::Response& res) {
   const std::string token = bearerToken(req);
   if (token.empty()) {
-    send(res, Reply::error(401, "unauthorized", "sign in first (Authorization: Bearer <token>)", "请先登录"));
+    send(res, unauthorized());
     return std::nullopt;
   }
   auto session = m_service.authenticate(token);
