@@ -131,6 +131,19 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
   std::unique_ptr<OutgoingBatch> following, ready;  // sent ahead of current's answer (or not yet); read next
   // Declared after the batches they send: a request still out is waited for (~future) before its batch goes.
   std::future<HttpResult> answer = post(*current, full(*current)), nextAnswer;
+  // Forgets the batches after current: the one sent ahead (answered first) and the one read next.
+  const auto dropAhead = [&] {
+    if (nextAnswer.valid()) nextAnswer.wait();
+    nextAnswer = {};
+    following.reset();
+    ready.reset();
+  };
+  // Sends current again by itself (in format 1 after a format change, without `after`).
+  const auto sendAgainAlone = [&](bool overlap) {
+    dropAhead();
+    current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
+    answer = post(*current, overlap);
+  };
   while (true) {
     if (progress) progress("push", done, total);
     const bool pipelined = m_serverOrders;
@@ -145,24 +158,15 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     if (m_pushColumns && result.status == 400 && result.json.is_object() &&
         result.json.value("message", "").find("changeset.format") != std::string::npos) {
       m_pushColumns = false;  // a server older than format 2 refused the member: the same batch in format 1
-      if (nextAnswer.valid()) nextAnswer.wait();  // (none: such a server never said it orders pushes)
-      nextAnswer = {};
-      following.reset();
-      ready.reset();
-      current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
-      answer = post(*current, false);
+      sendAgainAlone(false);  // (nothing was sent ahead: such a server never said it orders pushes)
       continue;
     }
     if (result.status == 409 && result.json.is_object() && result.json.value("code", "") == "previous_not_applied" &&
         !current->changeset.after.empty()) {
       // Sent ahead, it came before the batch it names was stored (which has been answered since): the
-      // same batch again, alone. The one sent ahead of it named it and was refused alike; it goes again.
-      if (nextAnswer.valid()) nextAnswer.wait();
-      nextAnswer = {};
-      following.reset();
-      ready.reset();
-      current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
-      answer = post(*current, true);  // on its way before the batch after it is sent again, naming it
+      // same batch again, alone. The one sent ahead of it named it and was refused alike; it goes again,
+      // after this one is on its way.
+      sendAgainAlone(true);
       continue;
     }
     if (result.ok()) {
@@ -221,10 +225,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
                result.json.contains("rejected") && !result.json["rejected"].empty()) {
       // A batch sent ahead named this one as `after`: the server stores it only after this one was
       // stored, so it was not, and its entries go again after what is left of this one.
-      if (nextAnswer.valid()) nextAnswer.wait();
-      nextAnswer = {};
-      following.reset();
-      ready.reset();
+      dropAhead();
       // Refused changes leave the outbox as notices for the worker; the rest goes again.
       const size_t moved = m_store.rejectChanges(current->batch, result.json["rejected"]);
       summary.rejected += moved;

@@ -15,15 +15,6 @@ using namespace e2e;
 
 namespace {
 
-/// Counts of everything a request could have written.
-std::vector<int64_t> storeState(const std::string& db) {
-  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
-  std::vector<int64_t> out;
-  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts", "audit_log"})
-    out.push_back(raw.queryInteger(std::string("SELECT count(*) FROM ") + table));
-  return out;
-}
-
 std::string gzip(const std::string& data) {
   z_stream zs{};
   deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
@@ -50,7 +41,7 @@ TEST_CASE("bad input is refused with a JSON error and changes nothing", "[e2e][b
   auto good = http.Post("/v1/changesets", auth, newHousehold(record).dump(), "application/json");
   REQUIRE(good);
   REQUIRE(good->status == 200);
-  auto before = storeState(community.dbPath());
+  auto before = rowCounts(community.dbPath());
   const auto post = [&](const std::string& body, const httplib::Headers& headers) {
     return http.Post("/v1/changesets", headers, body, "application/json");
   };
@@ -127,10 +118,10 @@ TEST_CASE("bad input is refused with a JSON error and changes nothing", "[e2e][b
     auto again = post(cs.dump(), auth);
     REQUIRE(again->status == 200);
     CHECK(Json::parse(again->body) == Json::parse(first->body));
-    const auto afterFirst = storeState(community.dbPath());
+    const auto afterFirst = rowCounts(community.dbPath());
     cs["changes"][1]["value"] = "别的地址";
     expectRefusal(post(cs.dump(), auth), 409, "changeset_mismatch");
-    CHECK(storeState(community.dbPath()) == afterFirst);
+    CHECK(rowCounts(community.dbPath()) == afterFirst);
     return;  // this section wrote the first push on purpose
   }
   SECTION("pull parameters, roles and resolve by a worker") {
@@ -155,7 +146,7 @@ TEST_CASE("bad input is refused with a JSON error and changes nothing", "[e2e][b
     ++before.back();  // the revocation's own audit entry; the refused push must add nothing
     expectRefusal(post(newHousehold(synccore::newUuid()).dump(), auth), 401, "token_invalid");
   }
-  CHECK(storeState(community.dbPath()) == before);
+  CHECK(rowCounts(community.dbPath()) == before);
   auto health = http.Get("/v1/health");
   REQUIRE(health);
   CHECK(health->status == 200);

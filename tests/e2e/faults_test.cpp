@@ -1,5 +1,6 @@
 // Faults: the server killed with SIGKILL during pushes, and connections cut mid-response.
 #include "harness.h"
+#include "raw_http.h"
 
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -18,10 +19,6 @@
 using namespace e2e;
 
 namespace {
-
-int64_t serverCount(const std::string& db, const std::string& sql) {
-  return synccore::Database(db, synccore::Database::Mode::ReadOnly).queryInteger(sql);
-}
 
 size_t outboxSize(const Device& d) { return Json::parse(d.ok({"outbox", "--json"})).size(); }
 

@@ -22,35 +22,6 @@ using namespace e2e;
 
 namespace {
 
-/// HLC stamps of one device, one after another.
-struct Stamps {
-  int64_t wall = synccore::HybridClock::systemWallMs();
-  uint32_t counter = 0;
-  std::string next() { return synccore::Hlc{wall, counter++, "dev2"}.toString(); }
-};
-
-synccore::Change change(const std::string& record, const std::string& field, Json value, const std::string& hlc,
-                        std::optional<std::string> base = std::nullopt) {
-  return {synccore::changeIdFor(hlc, record, field), "household", record, "", field, std::move(value), std::move(base),
-          hlc};
-}
-
-/// A changeset creating a household in `grid`.
-synccore::Changeset newHousehold(const std::string& record, const std::string& grid, Stamps& stamps) {
-  synccore::Changeset cs{synccore::newUuid(), "dev2", {}, {}};
-  for (auto [field, value] : std::vector<std::pair<std::string, Json>>{
-           {"grid", grid}, {"address", "玉泉家园3号楼"}, {"head_name", "马文明"}, {"residence_status", "resident"}})
-    cs.changes.push_back(change(record, field, value, stamps.next()));
-  return cs;
-}
-
-int64_t count(const std::string& db, const std::string& sql) {
-  synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
-  auto st = raw.prepare(sql);
-  REQUIRE(st.step());
-  return st.int64(0);
-}
-
 /// Two connections of one signed-in user, as a device with a pipelined push has.
 struct TwoConnections {
   explicit TwoConnections(Community& community)
@@ -74,10 +45,10 @@ TEST_CASE("a changeset sent after another waits for it and is merged after it", 
   TwoConnections http(community);
   Stamps stamps;
   const std::string record = synccore::newUuid();
-  const synccore::Changeset created = newHousehold(record, "G01", stamps);
+  const synccore::Changeset created = stampedHousehold(record, "G01", "玉泉家园3号楼", stamps);
   // The device's next edit of the address, based on the version the first changeset sends.
   synccore::Changeset edited{synccore::newUuid(), "dev2", {}, created.id};
-  edited.changes.push_back(change(record, "address", "玉泉家园9号楼", stamps.next(), created.changes[1].hlc));
+  edited.changes.push_back(stampedChange(record, "address", "玉泉家园9号楼", stamps.next(), created.changes[1].hlc));
 
   // It arrives first (on its own connection): alone it would be refused (the household is unknown).
   auto later = std::async(std::launch::async, [&] { return http.post(http.second, edited); });
@@ -86,7 +57,7 @@ TEST_CASE("a changeset sent after another waits for it and is merged after it", 
   const Json second = answerOf(later.get());
   CHECK(first["accepts_after"] == true);
   CHECK(second["results"].empty());  // applied as sent: no conflict with the device's own earlier write
-  CHECK(count(community.dbPath(), "SELECT count(*) FROM conflicts") == 0);
+  CHECK(serverCount(community.dbPath(), "SELECT count(*) FROM conflicts") == 0);
   synccore::Database raw(community.dbPath(), synccore::Database::Mode::ReadOnly);
   auto st = raw.prepare("SELECT f.value FROM fields f JOIN records r ON r.id=f.record_id WHERE r.uuid=? AND f.field='address'");
   st.bind(1, record);
@@ -113,8 +84,8 @@ TEST_CASE("a changeset sent after one that was not stored is refused and changes
   Community community;
   TwoConnections http(community);
   Stamps stamps;
-  const synccore::Changeset outOfScope = newHousehold(synccore::newUuid(), "G02", stamps);  // wang has G01 only
-  synccore::Changeset following = newHousehold(synccore::newUuid(), "G01", stamps);
+  const synccore::Changeset outOfScope = stampedHousehold(synccore::newUuid(), "G02", "玉泉家园3号楼", stamps);  // wang has G01 only
+  synccore::Changeset following = stampedHousehold(synccore::newUuid(), "G01", "玉泉家园3号楼", stamps);
   following.after = outOfScope.id;
   const auto before = rowCounts(community.dbPath());
 
@@ -142,7 +113,7 @@ TEST_CASE("an after that is no other changeset's id is a bad request", "[e2e][pi
   Community community;
   TwoConnections http(community);
   Stamps stamps;
-  Json body = synccore::changesetToColumns(newHousehold(synccore::newUuid(), "G01", stamps));
+  Json body = synccore::changesetToColumns(stampedHousehold(synccore::newUuid(), "G01", "玉泉家园3号楼", stamps));
   const auto before = rowCounts(community.dbPath());
   for (const Json& after : {Json("not-a-uuid"), Json(42), body["id"]}) {
     body["after"] = after;
@@ -186,9 +157,9 @@ TEST_CASE("a device's pipelined sync sends every change once, in order, through 
   CHECK(summary.rejected == refused);
   CHECK(summary.pushed + summary.rejected == saved);
   // Every accepted change once, none of G02, and no conflict from changes merged out of order.
-  CHECK(count(community.dbPath(), "SELECT count(*) FROM change_log") == static_cast<int64_t>(summary.pushed));
-  CHECK(count(community.dbPath(), "SELECT count(*) FROM records WHERE grid='G02'") == 0);
-  CHECK(count(community.dbPath(), "SELECT count(*) FROM conflicts") == 0);
+  CHECK(serverCount(community.dbPath(), "SELECT count(*) FROM change_log") == static_cast<int64_t>(summary.pushed));
+  CHECK(serverCount(community.dbPath(), "SELECT count(*) FROM records WHERE grid='G02'") == 0);
+  CHECK(serverCount(community.dbPath(), "SELECT count(*) FROM conflicts") == 0);
   // ... in outbox order: the batch sent ahead of the refused one went again after what was left of it.
   std::set<std::string> refusedRecords;
   for (const auto& n : store.notices()) refusedRecords.insert(n.recordUuid);

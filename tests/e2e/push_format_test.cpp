@@ -14,16 +14,8 @@ namespace {
 
 /// A new household in grid G01 as a device stamps it: derived change ids, one HLC per change.
 synccore::Changeset household(const std::string& record, const std::string& address) {
-  synccore::Changeset cs{synccore::newUuid(), "dev2", {}, {}};
-  const int64_t wall = synccore::HybridClock::systemWallMs();
-  uint32_t counter = 0;
-  for (auto [field, value] : std::vector<std::pair<std::string, Json>>{
-           {"grid", "G01"}, {"address", address}, {"head_name", "马文明"}, {"residence_status", "resident"}}) {
-    const std::string hlc = synccore::Hlc{wall, counter++, "dev2"}.toString();
-    cs.changes.push_back({synccore::changeIdFor(hlc, record, field), "household", record, "", field, value,
-                          std::nullopt, hlc});
-  }
-  return cs;
+  Stamps stamps;
+  return stampedHousehold(record, "G01", address, stamps);
 }
 
 }  // namespace

@@ -47,9 +47,28 @@ Json answerOf(const httplib::Result& res) {
 std::vector<int64_t> rowCounts(const std::string& serverDb) {
   synccore::Database raw(serverDb, synccore::Database::Mode::ReadOnly);
   std::vector<int64_t> out;
-  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts"})
+  for (const char* table : {"records", "fields", "change_log", "applied_changes", "changesets", "conflicts", "audit_log"})
     out.push_back(raw.queryInteger(std::string("SELECT count(*) FROM ") + table));
   return out;
+}
+
+int64_t serverCount(const std::string& serverDb, const std::string& sql) {
+  return synccore::Database(serverDb, synccore::Database::Mode::ReadOnly).queryInteger(sql);
+}
+
+synccore::Change stampedChange(const std::string& record, const std::string& field, Json value, const std::string& hlc,
+                               std::optional<std::string> base) {
+  return {synccore::changeIdFor(hlc, record, field), "household", record, "", field, std::move(value), std::move(base),
+          hlc};
+}
+
+synccore::Changeset stampedHousehold(const std::string& record, const std::string& grid, const std::string& address,
+                                     Stamps& stamps) {
+  synccore::Changeset cs{synccore::newUuid(), "dev2", {}, {}};
+  for (auto [field, value] : std::vector<std::pair<std::string, Json>>{
+           {"grid", grid}, {"address", address}, {"head_name", "马文明"}, {"residence_status", "resident"}})
+    cs.changes.push_back(stampedChange(record, field, value, stamps.next()));
+  return cs;
 }
 
 }  // namespace e2e
