@@ -1226,6 +1226,10 @@
         <translation>This tablet still has %1 unsynced changes by %2. %2 must sign in and sync first</translation>
     </message>
     <message>
+        <source>本机还有 %1 条给 %2 的通知(冲突或被退回的修改)未处理,请先由 %2 登录查看</source>
+        <translation>This tablet still has %1 notices for %2 (conflicts or refused changes). %2 must sign in and read them first</translation>
+    </message>
+    <message>
         <source>密码错误次数过多,请联网重新登录</source>
         <translation>Too many wrong passwords. Please sign in again online</translation>
     </message>
@@ -1263,6 +1267,10 @@
     <message>
         <source>;%1 条冲突、%2 条被退回,请查看标记的住户</source>
         <translation>; %1 conflicts, %2 returned. Check the marked households</translation>
+    </message>
+    <message>
+        <source>;%1 户已不在您负责的网格内,已从本机移除</source>
+        <translation>; %1 households are no longer in your grids and were removed from this tablet</translation>
     </message>
 </context>
 </TS>

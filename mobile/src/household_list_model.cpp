@@ -109,7 +109,7 @@ bool HouseholdListModel::dueRevisit(const synccore::HouseholdSummary& h) const {
 }
 
 bool HouseholdListModel::movedAway(const synccore::HouseholdSummary& h) const {
-  return Session::isOutsideGrids(m_grids, QString::fromStdString(h.grid));
+  return !m_scope.contains(h.grid);
 }
 
 bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) {
@@ -119,7 +119,7 @@ bool HouseholdListModel::needsAttention(const synccore::HouseholdSummary& h) {
 void HouseholdListModel::reload() {
   Session* session = Session::instance();
   if (!session) return;
-  m_grids = session->grids();
+  m_scope = session->scope();
   const auto all = session->store().listHouseholds();
   m_households = m_people = m_visited = m_due = m_attention = 0;
   for (const auto& h : all) {

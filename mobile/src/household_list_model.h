@@ -93,7 +93,7 @@ class HouseholdListModel : public QAbstractListModel {
   Filter m_filter = All;
   QString m_category;
   QDate m_today;
-  QStringList m_grids;  // the signed-in user's grids; empty = every grid
+  synccore::GridScope m_scope;  // the households the signed-in user sees
   std::vector<synccore::HouseholdSummary> m_matches;  // search results, before the filter
   std::vector<synccore::HouseholdSummary> m_rows;
   int m_households = 0, m_people = 0, m_visited = 0, m_due = 0, m_attention = 0;

@@ -86,7 +86,7 @@ QString Session::movedAwayGrid(const synccore::RecordValues& household) const {
   const auto grid = household.find("grid");
   if (grid == household.end() || !grid->second.is_string()) return {};
   const QString code = QString::fromStdString(grid->second.get<std::string>());
-  return isOutsideGrids(grids(), code) ? code : QString();
+  return scope().contains(code.toStdString()) ? QString() : code;
 }
 
 void Session::signIn(const QString& server, const QString& user, const QString& password) {
@@ -103,6 +103,11 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
   const QString previous = userName();
   if (!previous.isEmpty() && previous != user.trimmed() && m_store->outboxSize() > 0) {
     setError(tr("本机还有 %1 条 %2 的修改未同步,请先由 %2 登录并同步").arg(m_store->outboxSize()).arg(previous));
+    return;
+  }
+  // Notices hold the previous worker's refused values: theirs to read before the tablet changes hands.
+  if (!previous.isEmpty() && previous != user.trimmed() && !m_store->notices().empty()) {
+    setError(tr("本机还有 %1 条给 %2 的通知(冲突或被退回的修改)未处理,请先由 %2 登录查看").arg(m_store->notices().size()).arg(previous));
     return;
   }
   setError({});

@@ -1,6 +1,7 @@
 #pragma once
 // The signed-in worker and the device store: online sign-in the first time, offline unlock after.
 #include "synccore/device_store.h"
+#include "synccore/sync_client.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -51,11 +52,8 @@ class Session : public QObject {
   /// A grid's name as the server last sent it, or its code when it has none (from memory: views call
   /// it per row).
   QString gridName(const QString& code) const;
-  /// True when a household in `grid` is no longer the worker's: they have a grid list and it is not in
-  /// it (a supervisor moved it). An empty list means every grid.
-  static bool isOutsideGrids(const QStringList& myGrids, const QString& grid) {
-    return !myGrids.isEmpty() && !myGrids.contains(grid);
-  }
+  /// The households the signed-in user sees (their role and grids as the last sign-in or sync said).
+  synccore::GridScope scope() const { return synccore::signedInScope(*m_store); }
   /// The household's grid when it is outside the signed-in worker's grids; empty otherwise.
   QString movedAwayGrid(const synccore::RecordValues& household) const;
 

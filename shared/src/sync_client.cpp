@@ -12,7 +12,7 @@ namespace synccore {
 Json SyncSummary::toJson() const {
   Json j{{"ok", ok},       {"pushed", pushed},       {"applied", applied}, {"duplicate", duplicate},
          {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts},
-         {"resubmitted", resubmitted}, {"reviews", reviews}};
+         {"resubmitted", resubmitted}, {"reviews", reviews}, {"removed", removed}};
   if (!ok) {
     j["error"] = errorCode;
     j["message_zh"] = messageZh;
@@ -67,6 +67,13 @@ void SyncClient::fail(SyncSummary& summary, const HttpResult& result) {
   summary.messageEn = result.json.is_object() ? result.json.value("message", result.messageEn) : result.messageEn;
 }
 
+namespace {
+/// A server's list of grid codes (sign-in answer, a pull's last page).
+bool isListOfCodes(const Json& grids) {
+  return grids.is_array() && std::all_of(grids.begin(), grids.end(), [](const Json& g) { return g.is_string(); });
+}
+}  // namespace
+
 SyncSummary SyncClient::login(const std::string& user, const std::string& password) {
   SyncSummary summary;
   auto result = send([&] {
@@ -85,11 +92,16 @@ SyncSummary SyncClient::login(const std::string& user, const std::string& passwo
   m_store.setSetting("token", token, true);
   m_store.setSetting("user", user);
   m_store.setSetting("role", result.json.value("role", ""));
-  m_store.setSetting("grids", result.json.value("grids", Json::array()).dump());
+  // Another user's grids must not stay: anything but a list of codes counts as no grids.
+  const Json grids = result.json.value("grids", Json::array());
+  m_store.setSetting("grids", isListOfCodes(grids) ? grids.dump() : "[]");
   keepGridNames(result.json.value("grid_names", Json::object()));
   m_store.setSetting("token_expires_ms", std::to_string(result.json.value("expires_at_ms", int64_t{0})));
   m_store.setAuthor(user);
   m_http.setBearerToken(token);
+  // Households of grids this user does not see (another user's, or grids taken away) leave the tablet
+  // now, unless something of them still waits to be sent; those the user sees come with the next pull.
+  summary.removed = m_store.removeHouseholdsOutside(signedInScope(m_store));
   return summary;
 }
 
@@ -294,27 +306,54 @@ bool SyncClient::failOnAnswer(SyncSummary& summary, const std::exception& e) {
   return false;
 }
 
+bool SyncClient::restartPullForNewGrids() {
+  const GridScope scope = signedInScope(m_store);
+  const auto pulled = m_store.pulledScope();
+  if (pulled && pulled->covers(scope)) return false;
+  if (!pulled && m_store.pullCursor() == 0) {
+    m_store.setPulledScope(scope);  // a first pull fetches everything the user sees anyway
+    return false;
+  }
+  // A grid given since (or another user, or a file from before scopes were kept): the households
+  // it brings were written before the cursor, so everything the user sees is fetched again.
+  m_store.restartPull(scope);
+  return true;
+}
+
 bool SyncClient::pull(SyncSummary& summary, const SyncProgress& progress) {
+  restartPullForNewGrids();
+  if (!pullChanges(summary, progress)) return false;
+  // The last page said which grids the user has now: grids given meanwhile are fetched in this sync.
+  if (restartPullForNewGrids() && !pullChanges(summary, progress)) return false;
+  const GridScope scope = signedInScope(m_store);
+  m_store.setPulledScope(scope);
+  summary.removed += m_store.removeHouseholdsOutside(scope);
+  return true;
+}
+
+bool SyncClient::pullChanges(SyncSummary& summary, const SyncProgress& progress) {
+  // The server leaves out this device's own changes, unless a full pull is under way.
+  QueryParams params{{"format", "2"}};
+  if (!m_store.pullsOwnChanges()) params["device"] = m_store.deviceId();
   return pullPages(summary, "/v1/changes", [&] { return m_store.pullCursor(); }, [&](const Json& page, int64_t next) {
     std::vector<PulledChange> changes;
     if (page.value("format", 1) == kColumnarFormat) changes = pullPageFromColumns(page);
     else for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
     // A household that left this device's grids is announced by its grid change alone: a device that
     // never held it has nothing to update, and must not keep a bare record of it.
-    const auto grids = signedInGrids(m_store);
-    std::erase_if(changes, [&](const PulledChange& p) { return movesOutOf(p, grids) && !m_store.load(p.change.record); });
+    const GridScope scope = signedInScope(m_store);
+    std::erase_if(changes, [&](const PulledChange& p) { return movesOutOf(p, scope) && !m_store.load(p.change.record); });
     m_store.applyPulled(changes, next);
     if (page.contains("grids")) keepGrids(page["grids"]);
     if (page.contains("grid_names")) keepGridNames(page["grid_names"]);
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
-  }, {{"device", m_store.deviceId()}, {"format", "2"}});  // the server leaves out this device's own changes
+  }, params);
 }
 
-bool SyncClient::movesOutOf(const PulledChange& p, const std::vector<std::string>& grids) {
-  if (grids.empty() || p.change.recordType != "household" || p.change.field != "grid" || !p.change.value.is_string())
-    return false;
-  return std::find(grids.begin(), grids.end(), p.change.value.get<std::string>()) == grids.end();
+bool SyncClient::movesOutOf(const PulledChange& p, const GridScope& scope) {
+  if (p.change.recordType != "household" || p.change.field != "grid" || !p.change.value.is_string()) return false;
+  return !scope.contains(p.change.value.get<std::string>());
 }
 
 namespace {
@@ -339,6 +378,10 @@ std::vector<std::string> signedInGrids(const DeviceStore& store) {
     for (const Json& g : grids)
       if (g.is_string()) out.push_back(g);
   return out;
+}
+
+GridScope signedInScope(const DeviceStore& store) {
+  return GridScope::forRole(store.setting("role"), signedInGrids(store));
 }
 
 bool SyncClient::sendResubmits(SyncSummary& summary) {
@@ -382,9 +425,7 @@ void SyncClient::keepGridNames(const Json& names) {
 
 void SyncClient::keepGrids(const Json& grids) {
   // Only a list of codes replaces the kept one: anything else (an older server sends none) keeps it.
-  if (!grids.is_array() || !std::all_of(grids.begin(), grids.end(), [](const Json& g) { return g.is_string(); }))
-    return;
-  keepSetting("grids", grids.dump());
+  if (isListOfCodes(grids)) keepSetting("grids", grids.dump());
 }
 
 SyncSummary SyncClient::sync(const SyncProgress& progress) { return run(progress, true); }

@@ -130,11 +130,13 @@ int login(Invocation& inv, const std::string& server, const std::string& user, c
   if (!caFile.empty()) store.setSetting("ca_file", caFile);
   const auto names = gridNames(store);
   if (inv.json) {
-    inv.out << Json{{"ok", true}, {"user", user}, {"grid_names", names}}.dump() << "\n";
+    inv.out << Json{{"ok", true}, {"user", user}, {"grid_names", names}, {"removed", summary.removed}}.dump() << "\n";
     return kOk;
   }
   inv.out << "已登录 / signed in as " << user << "\n";
   for (const auto& [code, name] : names) inv.out << "  网格 grid " << code << "  " << name << "\n";
+  if (summary.removed > 0)
+    inv.out << "  " << summary.removed << " 户不在您负责的网格内,已从本机移除 / households outside your grids were removed from this device\n";
   return kOk;
 }
 
@@ -191,7 +193,12 @@ int snapshot(Invocation& inv, bool digestOnly) {
   return kOk;
 }
 
-int notices(Invocation& inv) {
+int notices(Invocation& inv, const std::vector<int64_t>& dismiss) {
+  for (const int64_t id : dismiss)
+    if (!inv.store().dismissNotice(id)) {
+      inv.err << "没有编号为 " << id << " 的通知 / no notice " << id << "\n";
+      return kInvalid;
+    }
   Json list = Json::array();
   for (const auto& n : inv.store().notices()) {
     list.push_back(n.toJson());
@@ -300,7 +307,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   snapshotCmd->callback([&] { action = [&] { return snapshot(inv, digestOnly); }; });
 
   auto* noticesCmd = app.add_subcommand("notices", "conflicts and refused changes reported by the server");
-  noticesCmd->callback([&] { action = [&] { return notices(inv); }; });
+  std::vector<int64_t> dismiss;
+  noticesCmd->add_option("--dismiss", dismiss, "notice id the worker has dealt with (repeat for several); then lists the rest");
+  noticesCmd->callback([&] { action = [&] { return notices(inv, dismiss); }; });
 
   auto* gridsCmd = app.add_subcommand("grids", "the names of the signed-in user's grids, as the last sign-in or sync brought them");
   gridsCmd->callback([&] { action = [&] { return grids(inv); }; });

@@ -93,7 +93,7 @@ TEST_CASE("a changeset sent again gets its first answer, duplicates included, an
   CHECK(changeLogRows(community.dbPath()) == rows);
 }
 
-TEST_CASE("a household moved into another grid reaches that grid's tablets whole, with its review", "[e2e][pull]") {
+TEST_CASE("a household moved into another grid reaches that grid's tablets whole, with its review, and leaves the others", "[e2e][pull]") {
   Community community;
   REQUIRE(community.server({"user", "add", "--name", "zhou", "--role", "supervisor"}, "password-zhou\n").exitCode == 0);
   Device a = community.device("a", "wang"), z = community.device("z", "zhao");
@@ -123,11 +123,15 @@ TEST_CASE("a household moved into another grid reaches that grid's tablets whole
   REQUIRE(reviews.size() == 1);
   CHECK(reviews[0]["household"] == hh);
   CHECK(reviews[0]["state"] == "returned");
-  // Sent again it changes nothing, and wang's tablet (G01 only) learns of the move.
+  // Sent again it changes nothing; wang's tablet (G01 only), with nothing of it unsent, no longer holds
+  // it (workers see only their grids' households).
   CHECK(z.sync()["ok"] == true);
   CHECK(z.snapshot() == mine);
-  REQUIRE(a.sync()["ok"] == true);
-  CHECK(a.snapshot()[hh]["fields"]["grid"] == "G02");
+  const Json moved = a.sync();
+  REQUIRE(moved["ok"] == true);
+  CHECK(moved["removed"] == 1);
+  CHECK_FALSE(a.snapshot().contains(hh));
+  CHECK_FALSE(a.snapshot().contains(person));
   // A new G01 tablet never held the household: the move alone must not leave a bare record on it.
   Device fresh = community.device("fresh", "li");
   REQUIRE(fresh.sync()["ok"] == true);

@@ -77,6 +77,27 @@ class SessionTest : public QObject {
     QCOMPARE(m_tablet->store().outboxSize(), pending);
   }
 
+  void anotherUserCannotSignInOverUnreadNotices() {
+    Session& session = m_tablet->session();
+    QVERIFY(session.unlock(QStringLiteral("password-wang")));
+    m_tablet->addHousehold("马文明", "玉泉家园1号楼101");
+    // The server refused the save: its values wait as a notice for wang, not in the outbox.
+    auto& store = m_tablet->store();
+    const synccore::PushBatch batch = store.nextPushBatch(100);
+    synccore::Json refused = synccore::Json::array();
+    for (const auto& e : batch.entries)
+      refused.push_back({{"change_id", e.changeId}, {"code", "out_of_scope"}, {"message", "not yours"}, {"message_zh", "不在范围内"}});
+    QCOMPARE(store.rejectChanges(batch, refused), batch.entries.size());
+    QCOMPARE(store.outboxSize(), size_t{0});
+    const size_t unread = store.notices().size();
+    session.signIn(QStringLiteral("http://127.0.0.1:1"), QStringLiteral("li"), QStringLiteral("password-li"));
+    QVERIFY(!session.busy());  // refused before any network attempt
+    QCOMPARE(session.errorString(),
+             QStringLiteral("本机还有 %1 条给 wang 的通知(冲突或被退回的修改)未处理,请先由 wang 登录查看").arg(unread));
+    QCOMPARE(session.userName(), QStringLiteral("wang"));
+    QCOMPARE(store.notices().size(), unread);
+  }
+
   void signInChecksItsInputAndReportsAnUnreachableServer() {
     Session& session = m_tablet->session();
     session.signIn(QStringLiteral("ftp://example"), QStringLiteral("wang"), QStringLiteral("x"));

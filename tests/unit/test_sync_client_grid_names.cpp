@@ -81,3 +81,29 @@ TEST_CASE("a sync keeps the user's grids of the pull's last page, as an administ
   CHECK(summary.ok);
   CHECK(signedInGrids(store) == kept);
 }
+
+TEST_CASE("a sign-in replaces the grids of the user before; anything but a list of codes counts as none",
+          "[sync_client][scope]") {
+  const auto [sent, kept] = GENERATE(table<Json, std::vector<std::string>>({
+      {Json::array({"G02"}), {"G02"}},
+      {Json::array({"G02", 7}), {}},
+      {Json("G02"), {}},
+      {Json(), {}},  // no member at all
+  }));
+  INFO("grids " << sent.dump());
+  TempDir dir;
+  DeviceStore store(dir.file("d.db"), SurveyDefinition::builtin(), fixtures::options());
+  store.setSetting("grids", R"(["G01"])");  // wang's, signed in before
+  LocalServer server;
+  server.routes().Post("/v1/session", [&](const httplib::Request&, httplib::Response& res) {
+    Json answer{{"token", "test-token"}, {"expires_at_ms", 0}, {"user", "li"}, {"role", "worker"}};
+    if (!sent.is_null()) answer["grids"] = sent;
+    res.set_content(answer.dump(), "application/json");
+  });
+  server.start();
+  HttpClient http(server.url());
+  SyncClient client(store, http, SyncClient::Options{});
+  REQUIRE(client.login("li", "password-li").ok);
+  CHECK(signedInGrids(store) == kept);
+  CHECK(signedInScope(store) == GridScope::forRole("worker", kept));
+}

@@ -3,6 +3,7 @@
 #include "synccore/changeset.h"
 #include "synccore/civil_date.h"
 #include "synccore/field_cipher.h"
+#include "synccore/grid_scope.h"
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
 #include "synccore/stored_version.h"
@@ -196,6 +197,24 @@ class DeviceStore {
   std::vector<ReviewState> pendingResubmits() const;
   /// The server answered a resubmission: its review state replaces the local one.
   void resubmitSent(const ReviewState& serverState);
+  // --- the signed-in user's grids (device_scope.cpp) ---
+  /// The grids the pulled records were fetched for; nullopt before the first pull (or in a file from
+  /// before scopes were kept).
+  std::optional<GridScope> pulledScope() const;
+  /// Records the grids the pulled records now cover (a first pull's, or after a complete pull) and ends
+  /// a full pull (restartPull): the device's own changes are left out of pulls again.
+  void setPulledScope(const GridScope& scope);
+  /// The user now sees households earlier pulls left out (a grid given, another user signed in): their
+  /// changes lie before the cursors. Both cursors go back to 0 and pulls include the device's own
+  /// changes (a household removed here may come back) until setPulledScope; one transaction.
+  void restartPull(const GridScope& scope);
+  /// Whether pulls include this device's own changes (a full pull after restartPull is under way).
+  bool pullsOwnChanges() const;
+  /// Removes the households outside `scope` (with their members, visits and review state) of which
+  /// nothing waits: no outbox entry, no resubmission, no notice the worker has not dismissed. Those
+  /// stay (read-only in the app) until their changes were answered and their notices read. Returns
+  /// how many were removed.
+  size_t removeHouseholdsOutside(const GridScope& scope);
   /// Live records as {uuid: {type, deleted, fields}} (comparable with the server's snapshot).
   Json snapshot() const;
   /// A setting kept in the file (server address, user); secrets are sealed with the device key.

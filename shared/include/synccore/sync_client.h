@@ -17,6 +17,7 @@ struct SyncSummary {
   int attempts = 0;           // requests sent, retries included
   size_t resubmitted = 0;     // returned households sent back to the supervisor
   size_t reviews = 0;         // review states received (returned, resubmitted, approved)
+  size_t removed = 0;         // households no longer in the user's grids, removed from the tablet
   std::string errorCode;      // e.g. unreachable, token_invalid, server_error
   std::string messageZh, messageEn;
   Json toJson() const;
@@ -67,7 +68,14 @@ class SyncClient {
   /// else when the answer is asked for; `outgoing` must outlive the answer.
   std::future<HttpResult> post(OutgoingBatch& outgoing, bool overlap);
   bool push(SyncSummary& summary, const SyncProgress& progress);
+  /// Pulls the changes of the user's grids; fetches from the start when the user now sees households
+  /// earlier pulls left out, and removes those they no longer see (once nothing of them waits).
   bool pull(SyncSummary& summary, const SyncProgress& progress);
+  /// One pass of change pages from the pull cursor until the server has nothing more.
+  bool pullChanges(SyncSummary& summary, const SyncProgress& progress);
+  /// Goes back to the start of the change log when the user sees grids the pulled records do not cover
+  /// (the first pull only records its grids); true when it did.
+  bool restartPullForNewGrids();
   bool sendResubmits(SyncSummary& summary);
   bool pullReviews(SyncSummary& summary);
   /// Keeps the grid names of a sign-in answer or of a pull's last page ({code: name}; members that are
@@ -89,8 +97,8 @@ class SyncClient {
   static bool failOnAnswer(SyncSummary& summary, const std::exception& e);
   /// A sync stopped by the tablet's own file (full storage, I/O error): reported, not thrown.
   static void failOnDeviceFile(SyncSummary& summary, const SqliteError& e);
-  /// A pulled change moving a household to none of `grids` (the signed-in user's; empty: all grids).
-  static bool movesOutOf(const PulledChange& p, const std::vector<std::string>& grids);
+  /// A pulled change moving a household out of the signed-in user's grids.
+  static bool movesOutOf(const PulledChange& p, const GridScope& scope);
   DeviceStore& m_store;
   HttpClient& m_http;
   Options m_options;
@@ -101,6 +109,9 @@ class SyncClient {
 /// The grids of the user signed in on this device, as the server named them at sign-in or the last
 /// sync (kept in the device file by SyncClient); empty for a user who sees every grid or before any sign-in.
 std::vector<std::string> signedInGrids(const DeviceStore& store);
+
+/// The households the signed-in user sees, from the role and grids kept on the device.
+GridScope signedInScope(const DeviceStore& store);
 
 /// The names of the grids the signed-in user sees, by code, as the server last sent them (at sign-in
 /// and each sync); empty before any, or from a server that names no grids.
