@@ -12,6 +12,17 @@ Page {
     signal editRequested(string type, string uuid, string parent, string section)
 
     HouseholdFile { id: file }
+    // A household gone from the tablet while its file is open (deleted, or no longer the worker's after
+    // a sync) leaves nothing to show: back to the list.
+    property bool shown: false
+    Component.onCompleted: shown = file.exists
+    Connections {
+        target: file
+        function onLoaded() {
+            if (file.exists) page.shown = true
+            else if (page.shown) page.back()
+        }
+    }
     // Sized by the StackView; a fixed implicit size keeps the scrolling content from sizing the page.
     implicitWidth: 800
     implicitHeight: 600

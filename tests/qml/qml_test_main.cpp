@@ -9,6 +9,7 @@
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
 
+#include <functional>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(Anju_BackendPlugin)
@@ -22,7 +23,17 @@ class TestData : public QObject {
   Q_PROPERTY(QString returnedHousehold MEMBER m_returnedHousehold CONSTANT)
 
  public:
+  explicit TestData(std::function<apptest::TempTablet&()> tablet) : m_tablet(std::move(tablet)) {}
+  /// A new household of G01, for a test that changes it (the seeded ones are shared by every file).
+  Q_INVOKABLE QString addHousehold(const QString& head) {
+    return QString::fromStdString(m_tablet().addHousehold(head.toStdString(), "金凤小区12号"));
+  }
+  /// Gone from the tablet as after a sync (deleted on the server, or no longer the worker's), views told.
+  Q_INVOKABLE void removeHousehold(const QString& uuid) { m_tablet().removeHousehold(uuid.toStdString()); }
   QString m_headHousehold, m_liIdNumber, m_returnedHousehold;
+
+ private:
+  std::function<apptest::TempTablet&()> m_tablet;
 };
 
 /// Called by Qt Quick Test around the QML engines it creates (one per tst_*.qml file).
@@ -76,7 +87,7 @@ class Setup : public QObject {
   }
 
   std::unique_ptr<apptest::TempTablet> m_tablet;
-  TestData m_data;
+  TestData m_data{[this]() -> apptest::TempTablet& { return *m_tablet; }};
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(anju_qml, Setup)

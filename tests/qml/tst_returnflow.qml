@@ -17,6 +17,7 @@ Item {
 
         Component { id: paneComponent; HouseholdListPane { width: 460; height: 900 } }
         Component { id: pageComponent; HouseholdPage { width: 1000; height: 900 } }
+        Component { id: spyComponent; SignalSpy {} }
 
         function test_returnedHouseholdIsFlaggedInTheList() {
             const pane = createTemporaryObject(paneComponent, root)
@@ -25,6 +26,17 @@ Item {
             tryCompare(findChild(pane, "householdListView"), "count", 1)
             compare(pane.model.data(pane.model.index(0, 0), 257), TestData.returnedHousehold)  // UuidRole
             verify(pane.model.data(pane.model.index(0, 0), 270))                            // ReturnedRole
+        }
+
+        function test_pageGoesBackWhenItsHouseholdLeavesTheTablet() {
+            const household = TestData.addHousehold("吴九")
+            const page = createTemporaryObject(pageComponent, root, { householdUuid: household })
+            const back = createTemporaryObject(spyComponent, root, { target: page, signalName: "back" })
+            waitForRendering(page)
+            compare(findChild(page, "householdTitle").text, "吴九户")
+            compare(back.count, 0)
+            TestData.removeHousehold(household)
+            tryCompare(back, "count", 1)
         }
 
         function test_commentsShownAndResubmit() {

@@ -72,6 +72,8 @@ std::vector<std::string> TempTablet::save(const std::vector<synccore::RecordWrit
   return result.uuids;
 }
 
+void TempTablet::removeHousehold(const std::string& household) { save({{"household", household, "", {}, true}}); }
+
 std::string TempTablet::addHousehold(const std::string& head, const std::string& address,
                                      const std::string& monitoring, synccore::RecordValues extra) {
   synccore::RecordValues values{{"grid", "G01"},

@@ -51,6 +51,8 @@ class TempTablet {
   /// Several members in one save (in this order), e.g. a child before the head.
   std::vector<std::string> addPeople(const std::string& household, std::vector<synccore::RecordValues> people);
   std::string addVisit(const std::string& household, const std::string& date, const std::string& nextDue = {});
+  /// Deletes a household (gone from the lists, as after a sync that deleted it) and tells the views.
+  void removeHousehold(const std::string& household);
   /// Turns the first outbox entry of the record's field into a server refusal notice.
   void refuse(const std::string& uuid, const std::string& field, const std::string& message);
   /// A sync in which the server applied every pending change as sent, then sent a supervisor's move
