@@ -106,8 +106,9 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
     return;
   }
   // Notices hold the previous worker's refused values: theirs to read before the tablet changes hands.
-  if (!previous.isEmpty() && previous != user.trimmed() && !m_store->notices().empty()) {
-    setError(tr("本机还有 %1 条给 %2 的通知(冲突或被退回的修改)未处理,请先由 %2 登录查看").arg(m_store->notices().size()).arg(previous));
+  const size_t notices = previous.isEmpty() || previous == user.trimmed() ? 0 : m_store->notices().size();
+  if (notices > 0) {
+    setError(tr("本机还有 %1 条给 %2 的通知(冲突或被退回的修改)未处理,请先由 %2 登录查看").arg(notices).arg(previous));
     return;
   }
   setError({});

@@ -19,8 +19,16 @@ void AdminActions::addUser(const std::string& name, Role role, const std::vector
                            const std::string& password) {
   logged("user", [&] {
     m_state.accounts().addUser(name, role, grids, password);
-    return Json{{"action", "add"}, {"user", name}, {"role", roleName(role)}, {"grids", grids}};
+    return userAdded(name, role, grids);
   });
+}
+
+Json AdminActions::userAdded(const std::string& name, Role role, const std::vector<std::string>& grids) {
+  return Json{{"action", "add"}, {"user", name}, {"role", roleName(role)}, {"grids", grids}};
+}
+
+Json AdminActions::gridNamed(const std::string& code, const std::string& name, const std::optional<std::string>& previous) {
+  return Json{{"action", "name"}, {"grid", code}, {"name", name}, {"previous_name", previous ? Json(*previous) : Json()}};
 }
 
 void AdminActions::revokeUser(const std::string& name) {
@@ -52,8 +60,7 @@ std::string AdminActions::nameGrid(const std::string& code, const std::string& n
     const auto named = m_state.grids().all();
     const auto previous = named.find(code);
     stored = m_state.grids().name(code, name);
-    return Json{{"action", "name"}, {"grid", code}, {"name", stored},
-                {"previous_name", previous == named.end() ? Json() : Json(previous->second)}};
+    return gridNamed(code, stored, previous == named.end() ? std::nullopt : std::optional(previous->second));
   });
   return stored;
 }

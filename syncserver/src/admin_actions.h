@@ -4,6 +4,7 @@
 #include "server_state.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ class AdminActions {
   void resetPassword(const std::string& name, const std::string& password);
   /// Names or renames a grid; returns the name as stored.
   std::string nameGrid(const std::string& code, const std::string& name);
+
+  /// The audit entry bodies of an added user and of a named grid, for callers that make these changes
+  /// inside a transaction of their own (the demo community's accounts).
+  static Json userAdded(const std::string& name, Role role, const std::vector<std::string>& grids);
+  static Json gridNamed(const std::string& code, const std::string& name, const std::optional<std::string>& previous);
 
  private:
   /// Runs `change` and appends an entry of `kind` with the body it returns, in one transaction.

@@ -1,5 +1,7 @@
 #include "demo_loader.h"
 
+#include "admin_actions.h"
+
 #include "sync_service.h"
 #include "synccore/changeset.h"
 #include "synccore/hlc.h"
@@ -263,10 +265,18 @@ DemoLoadResult loadDemoCommunity(ServerState& state, const DemoCommunity& commun
 
   progress << "创建账号 / creating " << result.accounts.size() << " accounts" << std::endl;
   {
+    // Logged as an administrator's changes would be (docs/audit-log.md), in the same transaction.
     synccore::Transaction tx(state.db());
-    for (const auto& a : result.accounts) state.accounts().addUser(a.name, a.role, a.grids, a.password);
-    for (const auto& g : community.grids) state.grids().name(g.code, demoGridName(g));
+    AuditLog::SigningBatch signing(state.audit());  // one signed head for all entries
+    const std::string actor = commandLineActor();
+    for (const auto& a : result.accounts) {
+      state.accounts().addUser(a.name, a.role, a.grids, a.password);
+      state.audit().append("user", actor, AdminActions::userAdded(a.name, a.role, a.grids));
+    }
+    for (const auto& g : community.grids)
+      state.audit().append("grid", actor, AdminActions::gridNamed(g.code, state.grids().name(g.code, demoGridName(g)), std::nullopt));
     writeAccountsFile(accountsFile, db, result.accounts);
+    signing.finish();
     tx.commit();
   }
 

@@ -35,6 +35,7 @@ struct ServerView {
   std::vector<synccore::PulledChange> log;
   int64_t lastSeq = 0;
   int64_t users = 0;
+  int64_t auditEntries = 0;
 };
 
 ServerView readServer(const std::string& db) {
@@ -51,6 +52,7 @@ ServerView readServer(const std::string& db) {
   view.lastSeq = store.lastSeq();
   view.log = store.changesAfter(0, 10'000'000, true, {});
   view.users = raw.queryInteger("SELECT count(*) FROM users");
+  view.auditEntries = raw.queryInteger("SELECT count(*) FROM audit_log");
   return view;
 }
 
@@ -200,6 +202,39 @@ TEST_CASE("syncserver demo makes a valid community, pulled by grid, refused the 
     CHECK(households < 60);
   }
 
+  SECTION("its accounts and grid names are in the audit log, as an administrator's changes would be") {
+    synccore::Database raw(db, synccore::Database::Mode::ReadOnly);
+    std::map<std::string, Json> added;  // user -> entry body
+    std::set<std::string> named;
+    auto entries = raw.prepare("SELECT kind, actor, body FROM audit_log ORDER BY seq");
+    while (entries.step()) {
+      const Json body = Json::parse(entries.text(2));
+      CHECK(entries.text(1).rfind("admin-cli:", 0) == 0);
+      if (entries.text(0) == "user" && body.value("action", "") == "add") added[body.value("user", "")] = body;
+      if (entries.text(0) == "grid" && body.value("action", "") == "name") named.insert(body.value("grid", ""));
+    }
+    auto users = raw.prepare("SELECT name, role, grids FROM users");
+    size_t accounts = 0;
+    while (users.step()) {
+      ++accounts;
+      INFO(users.text(0));
+      REQUIRE(added.count(users.text(0)) == 1);
+      CHECK(added[users.text(0)]["role"] == users.text(1));
+      CHECK(added[users.text(0)]["grids"] == Json::parse(users.text(2)));
+      CHECK_FALSE(added[users.text(0)].contains("password"));
+    }
+    CHECK(added.size() == accounts);
+    const RunResult grids = serverCommand({"grid", "list", "--json", "--db", db});
+    REQUIRE(grids.exitCode == 0);
+    std::set<std::string> codes;
+    const Json gridList = Json::parse(grids.out);
+    for (const auto& [code, name] : gridList.items()) codes.insert(code);
+    CHECK(named == codes);
+    const RunResult verify = serverCommand({"audit", "verify", "--db", db});
+    INFO(verify.out);
+    CHECK(verify.exitCode == 0);
+  }
+
   SECTION("a second run is refused and changes nothing") {
     const std::string accountsBefore = slurp(accountsFile);
     const RunResult again = serverCommand({"demo", "--db", db, "--households", "60", "--seed", "12"});
@@ -209,6 +244,7 @@ TEST_CASE("syncserver demo makes a valid community, pulled by grid, refused the 
     const ServerView after = readServer(db);
     CHECK(after.lastSeq == server.lastSeq);
     CHECK(after.users == server.users);
+    CHECK(after.auditEntries == server.auditEntries);
     CHECK(after.all == server.all);
     CHECK(slurp(accountsFile) == accountsBefore);
   }
