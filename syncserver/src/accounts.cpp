@@ -74,14 +74,13 @@ Json User::toJson() const {
               {"created_at", createdAt}};
 }
 
-bool Session::seesAllGrids() const {
-  return user.role == Role::Admin || user.role == Role::Auditor ||
-         (user.role == Role::Supervisor && user.grids.empty());
+synccore::GridScope Session::scope() const {
+  return synccore::GridScope::forRole(std::string(roleName(user.role)), user.grids);
 }
 
-bool Session::mayAccessGrid(const std::string& grid) const {
-  return seesAllGrids() || std::find(user.grids.begin(), user.grids.end(), grid) != user.grids.end();
-}
+bool Session::seesAllGrids() const { return scope().allGrids; }
+
+bool Session::mayAccessGrid(const std::string& grid) const { return scope().contains(grid); }
 
 
 Accounts::Accounts(Database& db) : m_db(db) {

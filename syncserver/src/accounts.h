@@ -1,5 +1,6 @@
 #pragma once
 // Users, roles, grids, password hashes and expiring bearer tokens of the sync server.
+#include "synccore/grid_scope.h"
 #include "synccore/password_hash.h"
 #include "synccore/sqlite.h"
 #include "synccore/survey_definition.h"
@@ -31,6 +32,8 @@ struct User {
 struct Session {
   User user;
   int64_t expiresAtMs = 0;
+  /// The grids whose records the user may see (the rule devices apply too: synccore::GridScope).
+  synccore::GridScope scope() const;
   /// True when the user may see records of this grid.
   bool mayAccessGrid(const std::string& grid) const;
   bool seesAllGrids() const;

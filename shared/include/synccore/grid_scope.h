@@ -8,9 +8,10 @@
 
 namespace synccore {
 
-/// The grids whose households a user may see, as the server decides it (syncserver's Session):
-/// administrators, auditors and supervisors without a grid list see every grid; everyone else sees
-/// the grids of their list, and a worker without grids sees none.
+/// The grids whose households a user may see, one rule for the server (its Session scopes every
+/// request) and the device (it keeps only those households): administrators, auditors and supervisors
+/// without a grid list see every grid; everyone else sees the grids of their list, and a worker
+/// without grids sees none.
 struct GridScope {
   bool allGrids = false;
   std::vector<std::string> grids;  // sorted, without repeats; empty when allGrids
