@@ -6,12 +6,16 @@ namespace synccore {
 
 GridScope GridScope::forRole(const std::string& role, std::vector<std::string> grids) {
   GridScope scope;
-  scope.allGrids = role == "admin" || role == "auditor" || (grids.empty() && (role == "supervisor" || role.empty()));
+  scope.allGrids = seesEveryGrid(role, !grids.empty());
   if (scope.allGrids) return scope;
   std::sort(grids.begin(), grids.end());
   grids.erase(std::unique(grids.begin(), grids.end()), grids.end());
   scope.grids = std::move(grids);
   return scope;
+}
+
+bool GridScope::seesEveryGrid(std::string_view role, bool hasGrids) {
+  return role == "admin" || role == "auditor" || (!hasGrids && (role == "supervisor" || role.empty()));
 }
 
 bool GridScope::contains(const std::string& grid) const {

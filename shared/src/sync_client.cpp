@@ -335,13 +335,14 @@ bool SyncClient::pullChanges(SyncSummary& summary, const SyncProgress& progress)
   // The server leaves out this device's own changes, unless a full pull is under way.
   QueryParams params{{"format", "2"}};
   if (!m_store.pullsOwnChanges()) params["device"] = m_store.deviceId();
+  // Read once per pass: only the last page brings grids, kept after that page is stored.
+  const GridScope scope = signedInScope(m_store);
   return pullPages(summary, "/v1/changes", [&] { return m_store.pullCursor(); }, [&](const Json& page, int64_t next) {
     std::vector<PulledChange> changes;
     if (page.value("format", 1) == kColumnarFormat) changes = pullPageFromColumns(page);
     else for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
     // A household that left this device's grids is announced by its grid change alone: a device that
     // never held it has nothing to update, and must not keep a bare record of it.
-    const GridScope scope = signedInScope(m_store);
     std::erase_if(changes, [&](const PulledChange& p) { return movesOutOf(p, scope) && !m_store.load(p.change.record); });
     m_store.applyPulled(changes, next);
     if (page.contains("grids")) keepGrids(page["grids"]);

@@ -74,13 +74,12 @@ Json User::toJson() const {
               {"created_at", createdAt}};
 }
 
-synccore::GridScope Session::scope() const {
-  return synccore::GridScope::forRole(std::string(roleName(user.role)), user.grids);
+bool Session::seesAllGrids() const { return synccore::GridScope::seesEveryGrid(roleName(user.role), !user.grids.empty()); }
+
+bool Session::mayAccessGrid(const std::string& grid) const {
+  // Per change of a push: the list is searched as it is, no scope built.
+  return seesAllGrids() || std::find(user.grids.begin(), user.grids.end(), grid) != user.grids.end();
 }
-
-bool Session::seesAllGrids() const { return scope().allGrids; }
-
-bool Session::mayAccessGrid(const std::string& grid) const { return scope().contains(grid); }
 
 
 Accounts::Accounts(Database& db) : m_db(db) {

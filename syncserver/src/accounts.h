@@ -32,10 +32,9 @@ struct User {
 struct Session {
   User user;
   int64_t expiresAtMs = 0;
-  /// The grids whose records the user may see (the rule devices apply too: synccore::GridScope).
-  synccore::GridScope scope() const;
   /// True when the user may see records of this grid.
   bool mayAccessGrid(const std::string& grid) const;
+  /// The rule devices apply too (synccore::GridScope::seesEveryGrid).
   bool seesAllGrids() const;
 };
 

@@ -91,6 +91,13 @@ void saveHouseholds(DeviceStore& store, int households) {
     REQUIRE(store.save({RecordWrite{"household", "", "", fixtures::household("G01", "户主" + std::to_string(i))}}).ok());
 }
 
+/// The change ids waiting in the outbox, in outbox order: what a push must send, each once.
+std::vector<std::string> outboxChangeIds(const DeviceStore& store) {
+  std::vector<std::string> out;
+  for (const OutboxEntry& e : store.outbox()) out.push_back(e.changeId);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("an overlapped push sends every change once, in outbox order, batch after batch", "[sync_client][push]") {
@@ -98,8 +105,7 @@ TEST_CASE("an overlapped push sends every change once, in outbox order, batch af
   RecordingServer server;
   DeviceStore store(dir.file("tablet.db"), SurveyDefinition::builtin(), fixtures::options());
   saveHouseholds(store, 4);
-  std::vector<std::string> expected;
-  for (const OutboxEntry& e : store.outbox()) expected.push_back(e.changeId);
+  const std::vector<std::string> expected = outboxChangeIds(store);
   REQUIRE(expected.size() > 9);
 
   const SyncSummary summary = syncWithBatches(store, server.url(), 3);
@@ -116,8 +122,7 @@ TEST_CASE("a batch sent ahead whose answer is lost goes again under its id, noth
   TempDir dir;
   DeviceStore store(dir.file("tablet.db"), SurveyDefinition::builtin(), fixtures::options());
   saveHouseholds(store, 4);
-  std::vector<std::string> expected;
-  for (const OutboxEntry& e : store.outbox()) expected.push_back(e.changeId);
+  const std::vector<std::string> expected = outboxChangeIds(store);
 
   std::string unanswered;
   {
@@ -205,8 +210,7 @@ TEST_CASE("a pipelined push sends each batch once the one before it is out, and 
   OrderingServer server;
   DeviceStore store(dir.file("tablet.db"), SurveyDefinition::builtin(), fixtures::options());
   saveHouseholds(store, 6);
-  std::vector<std::string> expected;
-  for (const OutboxEntry& e : store.outbox()) expected.push_back(e.changeId);
+  const std::vector<std::string> expected = outboxChangeIds(store);
   REQUIRE(expected.size() > 15);
 
   const SyncSummary summary = syncWithBatches(store, server.url(), 3);

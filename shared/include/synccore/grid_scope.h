@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace synccore {
@@ -19,6 +20,8 @@ struct GridScope {
   /// The scope of a role ("worker", "supervisor", …) with its grid list. A device that never learnt
   /// the role (signed in before it was kept) reads an empty list as every grid, as it always did.
   static GridScope forRole(const std::string& role, std::vector<std::string> grids);
+  /// The rule alone: whether a role with (or without) a grid list sees every grid.
+  static bool seesEveryGrid(std::string_view role, bool hasGrids);
   bool contains(const std::string& grid) const;
   /// Whether every household `other` sees is seen here too.
   bool covers(const GridScope& other) const;
