@@ -1257,10 +1257,6 @@
         <translation>Downloading %1 updates</translation>
     </message>
     <message>
-        <source>正在保存到本机</source>
-        <translation>Saving on this tablet</translation>
-    </message>
-    <message>
         <source>已上传 %1 条,下载 %2 条</source>
         <translation>Uploaded %1, downloaded %2</translation>
     </message>

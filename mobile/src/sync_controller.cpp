@@ -104,10 +104,9 @@ void SyncController::syncNow() {
     synccore::SyncClient client(*store, http, syncOptions);
     try {
       return client.sync([self](const std::string& phase, size_t done, size_t total) {
-        const QString text = phase == "push"    ? tr("正在上传 %1/%2").arg(done).arg(total)
-                             : phase == "store" ? tr("正在保存到本机")
-                                                : tr("正在下载 %1 条更新").arg(done);
-        const double fraction = phase == "push" ? (total ? 0.5 * done / total : 0.5) : phase == "store" ? 0.95 : 0.75;
+        const QString text = phase == "push" ? tr("正在上传 %1/%2").arg(done).arg(total)
+                                             : tr("正在下载 %1 条更新").arg(done);
+        const double fraction = phase == "push" ? (total ? 0.5 * done / total : 0.5) : 0.75;
         QMetaObject::invokeMethod(self, [self, text, fraction] {
           if (self) self->setProgress(text, fraction);
         }, Qt::QueuedConnection);

@@ -95,6 +95,7 @@ void fillFromIdNumber(RecordValues& person, const CivilDate& today) {
 
 DeviceStore::DeviceStore(const std::string& path, const SurveyDefinition& definition, Options options)
     : m_definition(definition),
+      m_path(path),
       m_today(options.today ? options.today : [] { return CivilDate::today(); }) {
   try {
     m_db = std::make_unique<Database>(path);
@@ -661,11 +662,27 @@ void DeviceStore::CheckpointBatch::finish() {
   std::lock_guard lock(m_store.m_mutex);
   try {
     m_store.m_db->setWalAutoCheckpoint(m_previous);
-    // Copied now, while the sync still runs, rather than inside the worker's next save.
-    m_store.m_db->checkpoint();
   } catch (...) {
-    // Nothing is lost: the WAL keeps every commit and SQLite copies it at a later commit.
+    // Nothing is lost: the threshold only decides when SQLite copies the WAL.
   }
+  // Copied on the store's own connection and thread: not inside the worker's next save, and the
+  // sync need not wait for it.
+  try {
+    if (!m_store.m_checkpointer)
+      m_store.m_checkpointer = std::make_unique<WalCheckpointer>(m_store.m_path, std::chrono::milliseconds(0));
+    m_store.m_checkpointer->request();
+  } catch (...) {
+    // No thread to be had: SQLite copies the WAL at a later commit.
+  }
+}
+
+void DeviceStore::waitForCheckpoints() {
+  WalCheckpointer* checkpointer = nullptr;
+  {
+    std::lock_guard lock(m_mutex);
+    checkpointer = m_checkpointer.get();
+  }
+  if (checkpointer) checkpointer->waitUntilCopied();
 }
 
 }  // namespace synccore

@@ -151,7 +151,6 @@ SyncProgress progressLines(std::ostream& err) {
     last = at;
     if (now == "push") err << "上传 / pushed " << done << "/" << total << "\n";
     else if (now == "pull") err << "下载 / pulled " << done << "\n";
-    else if (now == "store") err << "正在保存到本机 / saving on this device\n";
     err.flush();
   };
 }

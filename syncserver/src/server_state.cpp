@@ -46,7 +46,7 @@ ServerState::ServerState(const std::string& dbPath, const std::string& signingKe
   if (st.step())
     if (auto parsed = synccore::Hlc::parse(st.text(0))) last = *parsed;
   m_clock = std::make_unique<synccore::HybridClock>("server", last);
-  m_checkpointer = std::make_unique<WalCheckpointer>(dbPath, std::chrono::milliseconds(500));
+  m_checkpointer = std::make_unique<synccore::WalCheckpointer>(dbPath, std::chrono::milliseconds(500));
 }
 
 ServerState::~ServerState() = default;

@@ -10,7 +10,7 @@
 #include "synccore/hlc.h"
 #include "synccore/sqlite.h"
 #include "synccore/survey_definition.h"
-#include "wal_checkpointer.h"
+#include "synccore/wal_checkpointer.h"
 
 #include <memory>
 #include <mutex>
@@ -63,7 +63,7 @@ class ServerState {
   std::unique_ptr<ReviewStore> m_reviews;
   std::unique_ptr<GridDirectory> m_grids;
   std::unique_ptr<synccore::HybridClock> m_clock;
-  std::unique_ptr<WalCheckpointer> m_checkpointer;
+  std::unique_ptr<synccore::WalCheckpointer> m_checkpointer;
 };
 
 }  // namespace syncserver

@@ -9,6 +9,7 @@
 #include "synccore/stored_version.h"
 #include "synccore/survey_definition.h"
 #include "synccore/validation.h"
+#include "synccore/wal_checkpointer.h"
 
 #include <functional>
 #include <limits>
@@ -233,10 +234,14 @@ class DeviceStore {
   int64_t synchronousLevel() const;
   /// SQLite's PRAGMA wal_autocheckpoint on the store's connection, in pages (SQLite's default is 1,000).
   int64_t walAutoCheckpoint() const;
+  /// Waits until the WAL copies asked for by ended checkpoint batches are done (the file alone then
+  /// holds every commit before them). Closing the store waits for them too.
+  void waitForCheckpoints();
 
   /// While alive, the store's WAL is copied into the database file only after kPages pages instead of
-  /// SQLite's 1,000, and once more when it ends: a sync's many commits then copy a page that several
-  /// of them touched once, with fewer fsyncs (docs/device-store.md, "Checkpoints"). SyncClient::sync
+  /// SQLite's 1,000, and once more when it ends, on the store's own checkpoint thread: a sync's many
+  /// commits then copy a page that several of them touched once, with fewer fsyncs, and neither the
+  /// sync nor the next save waits for the copy (docs/device-store.md, "Checkpoints"). SyncClient::sync
   /// holds one; nesting is harmless.
   class CheckpointBatch {
    public:
@@ -246,8 +251,9 @@ class DeviceStore {
     ~CheckpointBatch();
     CheckpointBatch(const CheckpointBatch&) = delete;
     CheckpointBatch& operator=(const CheckpointBatch&) = delete;
-    /// Ends the batch now: SQLite's threshold again, and the WAL copied into the file. A failure to
-    /// copy loses nothing (the WAL keeps every commit and SQLite copies it later), so none is thrown.
+    /// Ends the batch now: SQLite's threshold again, and a copy of the WAL into the file asked of the
+    /// checkpoint thread. A failure to copy loses nothing (the WAL keeps every commit and SQLite copies
+    /// it later), so none is thrown.
     void finish();
 
    private:
@@ -326,7 +332,10 @@ class DeviceStore {
 
   mutable std::mutex m_mutex;
   const SurveyDefinition& m_definition;
+  std::string m_path;
   std::unique_ptr<Database> m_db;
+  /// Started by the first ended checkpoint batch; declared after m_db, so stopped before it closes.
+  std::unique_ptr<WalCheckpointer> m_checkpointer;
   std::unique_ptr<VersionCodec> m_versions;  // device names of versions, in table devices
   std::unique_ptr<FieldCipher> m_cipher;
   std::unique_ptr<HybridClock> m_clock;

@@ -23,9 +23,7 @@ struct SyncSummary {
   Json toJson() const;
 };
 
-/// Progress of a running sync, for a progress bar: phase "push" or "pull", done of total; last "store"
-/// (done = total = changes pulled) while what was pushed or pulled is copied from the WAL into the
-/// device file (not reported when nothing was).
+/// Progress of a running sync, for a progress bar: phase "push" or "pull", done of total.
 using SyncProgress = std::function<void(const std::string& phase, size_t done, size_t total)>;
 
 /// Runs sync rounds for one device store against one server. Not thread-safe; one per device. It sends
