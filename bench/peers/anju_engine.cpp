@@ -510,10 +510,14 @@ Json runAnju(const Workload& w, const Oracle& oracle, const RunOptions& o) {
     // ---- both devices sync (pull the other's changes) and must agree with the server
     for (int s = 0; s < 2; ++s) {
       synccore::SyncClient client(*store[s], *http[s]);
+      const uint64_t received0 = http[s]->bytesReceived();
       const auto t0 = Clock::now();
       auto summary = client.sync();
       check(summary.ok, "device sync after the merge: " + summary.errorCode);
       fig.add(std::string("device_sync_after_merge_ms_") + sideName[s], msSince(t0));
+      fig.add(std::string("device_sync_after_merge_received_bytes_") + sideName[s],
+              static_cast<double>(http[s]->bytesReceived() - received0));
+      fig.add(std::string("device_sync_after_merge_pulled_") + sideName[s], static_cast<double>(summary.pulled));
     }
     if (run == 0) {
       Json serverSnap;

@@ -402,8 +402,14 @@ def render(report):
              f"{median(f, 'wire_sent_bytes_per_change'):.1f} B per change"),
             ("the same changesets in push format 1 (one object per change): JSON raw → gzip",
              f"{fmt_bytes(median(f, 'json_v1_sent_raw_bytes'))} → {fmt_bytes(median(f, 'json_v1_sent_gzip_bytes'))}"),
-            ("push answers (format 2: only results other than \"applied as sent\"): raw → on the wire",
+            ("push answers (format 2: only results other than \"applied as sent\"): raw → on the wire (zstd)",
              f"{fmt_bytes(median(f, 'answer_raw_bytes'))} → {fmt_bytes(median(f, 'wire_received_bytes'))}"),
+            ("each device's sync after the merge (pulls the other's changes; answers zstd): time A / B; "
+             "changes pulled A / B; bytes received A / B",
+             f"{fmt_ms(median(f, 'device_sync_after_merge_ms_A'))} / {fmt_ms(median(f, 'device_sync_after_merge_ms_B'))}; "
+             f"{median(f, 'device_sync_after_merge_pulled_A', 0):,.0f} / {median(f, 'device_sync_after_merge_pulled_B', 0):,.0f}; "
+             f"{fmt_bytes(median(f, 'device_sync_after_merge_received_bytes_A', 0))} / "
+             f"{fmt_bytes(median(f, 'device_sync_after_merge_received_bytes_B', 0))}"),
             ("server merge over HTTPS (A + B, request time) / push wall time incl. device batch + acknowledgement",
              f"{fmt_ms(median(f, 'merge_request_ms'))} / {fmt_ms(median(f, 'push_wall_ms'))}"),
             ("conflicts logged by kind (first run)", ", ".join(f"{k} {v:,}" for k, v in sorted(c.get("logged_by_kind", {}).items()))),

@@ -1,5 +1,7 @@
 #include "http_api.h"
 
+#include "answer_encoding.h"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -9,16 +11,14 @@ namespace syncserver {
 
 namespace {
 
-void send(httplib::Response& res, const Reply& reply) {
+void send(const httplib::Request& req, httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
   if (!reply.contentType.empty()) {
     res.set_header("Content-Disposition", "attachment; filename=\"" + reply.filename + "\"");
     res.set_content(reply.raw, reply.contentType);
     return;
   }
-  // Exactly "application/json": cpp-httplib compresses only content types it knows by exact
-  // name, so "; charset=utf-8" left every answer uncompressed (JSON is UTF-8 by definition).
-  res.set_content(reply.body.dump(), "application/json");
+  setJsonBody(req, res, reply.body.dump());
 }
 
 std::string bearerToken(const httplib::Request& req) {
@@ -35,7 +35,7 @@ std::optional<Json> parseBody(const httplib::Request& req, httplib::Response& re
   try {
     return Json::parse(req.body);
   } catch (const Json::parse_error& e) {
-    send(res, Reply::error(400, "bad_json", std::string("the body is not valid JSON: ") + e.what(),
+    send(req, res, Reply::error(400, "bad_json", std::string("the body is not valid JSON: ") + e.what(),
                            "请求内容不是有效的 JSON"));
     return std::nullopt;
   }
@@ -121,31 +121,37 @@ void HttpApi::push(const httplib::Request& req, httplib::Response& res) {
   // meanwhile (on another core); then it waits for that one, if it names it, still without the lock.
   // The token is checked under the lock (it is looked up); one that is missing is refused first.
   if (bearerToken(req).empty())
-    return send(res, unauthorized());
+    return send(req, res, unauthorized());
   auto body = parseBody(req, res);
   if (!body) return;
   auto decoded = SyncService::decodePush(*body);
-  if (auto* refused = std::get_if<Reply>(&decoded)) return send(res, *refused);
+  if (auto* refused = std::get_if<Reply>(&decoded)) return send(req, res, *refused);
   DecodedPush& push = std::get<DecodedPush>(decoded);
-  PushSequencer::Arrival arrival(m_sequencer, push.changeset.id);
-  if (!push.changeset.after.empty())
-    m_sequencer.await(push.changeset.after, [&] {
-      std::lock_guard lock(m_state.mutex());
-      return m_state.changesetStored(push.changeset.after);
-    });
-  std::lock_guard lock(m_state.mutex());
-  if (auto session = signedIn(req, res)) send(res, m_service.push(*session, std::move(push)));
+  Reply reply;
+  {
+    PushSequencer::Arrival arrival(m_sequencer, push.changeset.id);
+    if (!push.changeset.after.empty())
+      m_sequencer.await(push.changeset.after, [&] {
+        std::lock_guard lock(m_state.mutex());
+        return m_state.changesetStored(push.changeset.after);
+      });
+    std::lock_guard lock(m_state.mutex());
+    auto session = signedIn(req, res);
+    if (!session) return;
+    reply = m_service.push(*session, std::move(push));
+  }
+  send(req, res, reply);  // a push sent after this one is merged meanwhile: its wait ended with the merge
 }
 
 std::optional<Session> HttpApi::signedIn(const httplib::Request& req, httplib::Response& res) {
   const std::string token = bearerToken(req);
   if (token.empty()) {
-    send(res, unauthorized());
+    send(req, res, unauthorized());
     return std::nullopt;
   }
   auto session = m_service.authenticate(token);
   if (!session)
-    send(res, Reply::error(401, "token_invalid", "your sign-in has expired or was revoked; sign in again",
+    send(req, res, Reply::error(401, "token_invalid", "your sign-in has expired or was revoked; sign in again",
                            "登录已过期或已被撤销,请重新登录"));
   return session;
 }
@@ -161,17 +167,21 @@ void HttpApi::installRoutes() {
         if (!parsed) return;
         body = std::move(*parsed);
       }
-      std::lock_guard lock(m_state.mutex());
-      std::optional<Session> session;
-      if (needsSession) {
-        session = signedIn(req, res);
-        if (!session) return;
+      Reply reply;
+      {
+        std::lock_guard lock(m_state.mutex());
+        std::optional<Session> session;
+        if (needsSession) {
+          session = signedIn(req, res);
+          if (!session) return;
+        }
+        reply = fn(session ? &*session : nullptr, body, req);
       }
-      send(res, fn(session ? &*session : nullptr, body, req));
+      send(req, res, reply);  // encoded and compressed without holding up other requests
     };
   };
-  server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
-    send(res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}, {"push_formats", {1, 2}}, {"pull_formats", {1, 2}}}});
+  server.Get("/v1/health", [](const httplib::Request& req, httplib::Response& res) {
+    send(req, res, Reply{200, Json{{"status", "ok"}, {"protocol", 1}, {"push_formats", {1, 2}}, {"pull_formats", {1, 2}}}});
   });
   server.Post("/v1/session", route(false, true, [this](const Session*, const Json& body, const httplib::Request&) {
                 return m_service.signIn(body);
@@ -236,10 +246,12 @@ void HttpApi::installRoutes() {
   get("/v1/audit", [this](const Session& s, const QueryParams& q) { return m_audit.entries(s, q); });
   get("/v1/audit/verify", [this](const Session& s, const QueryParams&) { return m_audit.verify(s); });
   get("/v1/audit/export", [this](const Session& s, const QueryParams& q) { return m_audit.exportLog(s, q); });
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    // Only cpp-httplib's own refusals (no route, body too large) come without a body; ours have one,
+    // as content or, compressed as zstd, as a content provider (with an empty body).
+    if (!res.body.empty() || res.content_provider_) return;
     const int status = res.status;
-    send(res, Reply::error(status, statusCode(status), "request refused (HTTP " + std::to_string(status) + ")",
+    send(req, res, Reply::error(status, statusCode(status), "request refused (HTTP " + std::to_string(status) + ")",
                            "请求被拒绝(HTTP " + std::to_string(status) + ")"));
   });
   server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
@@ -251,7 +263,7 @@ void HttpApi::installRoutes() {
     } catch (...) {
     }
     std::cerr << "error in " << req.method << " " << req.path << ": " << what << std::endl;
-    send(res, Reply::error(500, "internal_error", "the server failed; nothing was changed, try again later",
+    send(req, res, Reply::error(500, "internal_error", "the server failed; nothing was changed, try again later",
                            "服务器内部错误,未做任何更改,请稍后重试"));
   });
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {

@@ -5,6 +5,8 @@
 #include <synccore/random_id.h>
 #include <synccore/sqlite.h>
 
+#include "../unit/zstd_text.h"
+
 using namespace e2e;
 
 namespace {
@@ -137,4 +139,53 @@ TEST_CASE("a household moved into another grid reaches that grid's tablets whole
   REQUIRE(fresh.sync()["ok"] == true);
   CHECK_FALSE(fresh.snapshot().contains(hh));
   CHECK_FALSE(fresh.snapshot().contains(person));
+}
+
+TEST_CASE("a pull page is sent zstd-compressed to a client that takes zstd, gzip'd or plain otherwise",
+          "[e2e][pull]") {
+  Community community;
+  httplib::Client http("127.0.0.1", community.process().port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + signIn(http, "wang")}};
+  for (int i = 0; i < 10; ++i) {
+    auto created = http.Post("/v1/changesets", auth, newHousehold(synccore::newUuid()).dump(), "application/json");
+    REQUIRE(created);
+    REQUIRE(created->status == 200);
+  }
+  http.set_decompress(false);  // the bytes as sent
+  const auto pageAccepting = [&](const std::string& encodings) {
+    httplib::Headers headers = auth;
+    if (!encodings.empty()) headers.emplace("Accept-Encoding", encodings);
+    auto res = http.Get("/v1/changes?after=0&limit=1000&format=2", headers);
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    return std::make_pair(res->get_header_value("Content-Encoding"), res->body);
+  };
+  const auto [plainEncoding, plain] = pageAccepting("");
+  CHECK(plainEncoding.empty());
+  REQUIRE(plain.size() > 1024);
+  CHECK(Json::parse(plain)["has_more"] == false);
+  const auto [zstdEncoding, frame] = pageAccepting("zstd, gzip");
+  CHECK(zstdEncoding == "zstd");
+  CHECK(frame.size() * 2 < plain.size());
+  CHECK(fixtures::zstdDecompress(frame) == plain);
+  CHECK(pageAccepting("gzip").first == "gzip");
+  CHECK(pageAccepting("zstd;q=0, gzip").first == "gzip");
+  httplib::Headers takesZstd = auth;
+  takesZstd.emplace("Accept-Encoding", "zstd");
+  // A large refusal goes compressed too, its status and body intact (the server's error handler
+  // leaves an answer it already has alone).
+  Json changeset = newHousehold(synccore::newUuid());
+  for (int i = 0; i < 30; ++i) changeset["changes"].push_back(validChange(synccore::newUuid(), "phone", "not a phone"));
+  auto refused = http.Post("/v1/changesets", takesZstd, changeset.dump(), "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 422);
+  CHECK(refused->get_header_value("Content-Encoding") == "zstd");
+  const Json refusal = Json::parse(fixtures::zstdDecompress(refused->body));
+  CHECK(refusal["code"] == "invalid_changes");
+  CHECK(refusal["rejected"].size() == 30);
+  // A small answer stays as it is.
+  auto small = http.Get("/v1/changes?after=x", takesZstd);
+  REQUIRE(small);
+  CHECK(small->status == 400);
+  CHECK_FALSE(small->has_header("Content-Encoding"));
 }
