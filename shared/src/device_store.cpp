@@ -1002,6 +1002,11 @@ size_t DeviceStore::rejectChanges(const PushBatch& batch, const Json& rejected) 
     };
     addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, text("code"), "", text("message_zh"),
                text("message"), ""});
+    // The file shows what the server holds, not the refused value as if it were saved: a refusal of a
+    // record the server holds says the field's state there (none for others, which keep their values).
+    const auto current = r.find("current");
+    const RecordTypeDef* def = m_definition.record(e.recordType);
+    if (def && current != r.end() && current->is_object()) settleToServer(*def, e, *current);
     ++moved;
   }
   // A batch marked as following this one named it as `after` (or was not sent): the server stores it

@@ -38,6 +38,16 @@ Json rejection(const Change& c, const std::string& code, const std::string& en, 
   return Json{{"change_id", c.changeId}, {"outcome", "rejected"}, {"code", code}, {"message", en}, {"message_zh", zh}};
 }
 
+/// A field's state on the server as answers carry it ("current"): its value and version (null when
+/// never set), the record's deleted flag and, when that was ever set, the flag's version.
+Json currentState(const FieldSide* now, bool recordDeleted, const std::optional<std::string>& tomb) {
+  Json current{{"value", now ? now->value : Json()},
+               {"version", now ? Json(now->version) : Json()},
+               {"record_deleted", recordDeleted}};
+  if (tomb) current["deleted_version"] = *tomb;
+  return current;
+}
+
 /// A push answer saying that this server orders pipelined pushes (honours `after`).
 Json withOrdering(Json answer) {
   answer["accepts_after"] = true;
@@ -147,6 +157,15 @@ std::optional<Json> SyncService::checkChange(const Session& s, const Change& c, 
   return std::nullopt;
 }
 
+std::optional<Json> SyncService::refusedFieldState(const Session& s, const Change& c, Pending& pending) {
+  // Only of a stored record of the change's type in the caller's grids: nothing is told of others,
+  // and a record the server does not hold has no state to return to (the device keeps its values).
+  const auto record = pending.records.find(c.record);
+  if (!record || record->id == 0 || record->type != c.recordType || !s.mayAccessGrid(record->grid)) return std::nullopt;
+  const auto side = m_state.records().fieldValue(*record, c.field);
+  return currentState(side ? &*side : nullptr, record->deleted, pending.records.tombstoneVersion(c.record));
+}
+
 std::optional<Json> SyncService::applyChange(const Session& s, const synccore::Changeset& cs, const Change& c, const Value& value,
                               Pending& pending) {
   const std::string& device = cs.device;
@@ -226,11 +245,7 @@ std::optional<Json> SyncService::applyChange(const Session& s, const synccore::C
       (*result)["conflict_id"] = conflictId;
       (*result)["conflict_kind"] = conflictKind;
     }
-    Json current{{"value", now ? now->value : Json()},
-                 {"version", now ? Json(now->version) : Json()},
-                 {"record_deleted", info.deleted}};
-    if (tomb) current["deleted_version"] = *tomb;
-    (*result)["current"] = std::move(current);
+    (*result)["current"] = currentState(now, info.deleted, tomb);
   }
   // Applied as sent, the change log row just written (same change id and version) marks it as seen
   // (a changeset cannot carry one change twice: both wire formats refuse it).
@@ -303,6 +318,7 @@ Reply SyncService::push(const Session& s, DecodedPush decoded) {
     if (pending.first.back()) continue;
     if (auto problem = checkChange(s, c, pending.values.back(), pending)) {
       outOfScope = outOfScope || (*problem)["code"] == "out_of_scope";
+      if (auto current = refusedFieldState(s, c, pending)) (*problem)["current"] = std::move(*current);
       rejected.push_back(*problem);
     }
   }

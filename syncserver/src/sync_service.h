@@ -65,6 +65,9 @@ class SyncService {
   /// Why a change is refused, or nullopt; normalises `value` in place.
   std::optional<Json> checkChange(const Session& session, const synccore::Change& change, Value& value,
                                   Pending& pending);
+  /// The server's state of a refused change's field ("current", as answers carry it), for the device
+  /// to return to; nullopt unless the record is stored, of the change's type and in the caller's grids.
+  std::optional<Json> refusedFieldState(const Session& session, const synccore::Change& change, Pending& pending);
   ServerState& m_state;
   int64_t m_tokenTtlMs;
 };

@@ -173,7 +173,8 @@ class DeviceStore {
   /// result is "applied as sent", which only removes the entry (the device already holds that write).
   size_t acknowledgePush(const PushBatch& batch, const std::vector<const Json*>& results);
   /// Entries of the sent batch the server refused (403/422 "rejected" list, by change id) move to
-  /// notices with their values; the in-flight batch and the one marked as following it (which the
+  /// notices with their values, and a refused field goes back to the server's state when the refusal
+  /// carries it ("current", unless a newer edit of the field is pending); the in-flight batch and the one marked as following it (which the
   /// server cannot have stored: it names the refused one as `after`) are dropped, so the rest is re-sent
   /// in outbox order under new ids.
   size_t rejectChanges(const PushBatch& batch, const Json& rejected);
