@@ -37,21 +37,15 @@ ApplicationWindow {
         SettingsPage { anchors.fill: parent; onCloseRequested: settingsDrawer.close() }
     }
 
-    ToolTip {
-        id: toast
-        x: (window.width - width) / 2
-        y: window.height - height - 96
-        timeout: 5000
-        font.pixelSize: Theme.baseFont
-    }
+    Toast { id: toast }
 
     Connections {
         target: Sync
         function onFinished(ok, message) {
-            if (message.length > 0) { toast.text = message; toast.open() }
+            if (message.length > 0) toast.show(message)
         }
     }
 
     /// Shows a short message at the bottom of the window.
-    function notify(message) { toast.text = message; toast.open() }
+    function notify(message) { toast.show(message) }
 }

@@ -174,9 +174,9 @@ class DeviceStore {
   size_t acknowledgePush(const PushBatch& batch, const std::vector<const Json*>& results);
   /// Entries of the sent batch the server refused (403/422 "rejected" list, by change id) move to
   /// notices with their values, and a refused field goes back to the server's state when the refusal
-  /// carries it ("current", unless a newer edit of the field is pending); the in-flight batch and the one marked as following it (which the
-  /// server cannot have stored: it names the refused one as `after`) are dropped, so the rest is re-sent
-  /// in outbox order under new ids.
+  /// carries it ("current", unless a newer edit of the field is pending). The in-flight batch and the
+  /// one marked as following it (which the server cannot have stored: it names the refused one as
+  /// `after`) are dropped, so the rest is re-sent in outbox order under new ids.
   size_t rejectChanges(const PushBatch& batch, const Json& rejected);
   /// Stores one pulled page and advances the cursor in the same transaction. A field with a
   /// pending local change is not overwritten. Returns how many changes were stored.
