@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -193,13 +194,17 @@ int snapshot(Invocation& inv, bool digestOnly) {
 }
 
 int notices(Invocation& inv, const std::vector<int64_t>& dismiss) {
+  std::vector<SyncNotice> all = inv.store().notices();
+  // Every id is checked before any notice goes: an unknown one dismisses nothing.
   for (const int64_t id : dismiss)
-    if (!inv.store().dismissNotice(id)) {
-      inv.err << "没有编号为 " << id << " 的通知 / no notice " << id << "\n";
+    if (std::none_of(all.begin(), all.end(), [id](const SyncNotice& n) { return n.id == id; })) {
+      inv.err << "没有编号为 " << id << " 的通知,未移除任何通知 / no notice " << id << "; none was dismissed\n";
       return kInvalid;
     }
+  for (const int64_t id : dismiss) inv.store().dismissNotice(id);
+  if (!dismiss.empty()) all = inv.store().notices();
   Json list = Json::array();
-  for (const auto& n : inv.store().notices()) {
+  for (const auto& n : all) {
     list.push_back(n.toJson());
     if (!inv.json)
       inv.out << n.kind << "  " << n.recordType << "/" << n.recordUuid << "  " << n.field << "  " << n.messageZh << " / "

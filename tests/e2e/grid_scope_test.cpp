@@ -87,6 +87,10 @@ TEST_CASE("a tablet holds exactly the households of its user's grids as they cha
   CHECK(notices[0]["code"] == "out_of_scope");
   CHECK(notices[0]["value"] == "玉泉家园1号楼");
   CHECK(wang.ctl({"notices", "--dismiss", "999999"}).exitCode == 1);
+  // An unknown id among known ones dismisses nothing.
+  CHECK(wang.ctl({"notices", "--dismiss", std::to_string(notices[0]["id"].get<int64_t>()), "--dismiss", "999999"})
+            .exitCode == 1);
+  CHECK(Json::parse(wang.ok({"notices", "--json"})) == notices);
   CHECK(Json::parse(wang.ok({"notices", "--dismiss", std::to_string(notices[0]["id"].get<int64_t>()), "--json"})) ==
         Json::array());
   const Json lost = wang.sync();
