@@ -238,8 +238,17 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       // A batch sent ahead named this one as `after`: the server stores it only after this one was
       // stored, so it was not, and its entries go again after what is left of this one.
       dropAhead();
-      // Refused changes leave the outbox as notices for the worker; the rest goes again.
-      const size_t moved = m_store.rejectChanges(current->batch, result.json["rejected"]);
+      // Refused changes leave the outbox as notices for the worker; the rest goes again. One
+      // transaction: a refusal the store cannot take (a `current` version that is no clock stamp)
+      // moves nothing.
+      size_t moved = 0;
+      try {
+        moved = m_store.rejectChanges(current->batch, result.json["rejected"]);
+      } catch (const SqliteError&) {
+        throw;  // the tablet's own file failed, not the answer
+      } catch (const std::exception& e) {
+        return failOnAnswer(summary, e);
+      }
       summary.rejected += moved;
       done += moved;
       if (moved == 0) {

@@ -2,8 +2,11 @@
 // refused value stays as a notice, and nothing is told of records outside the worker's grids
 // (docs/sync-protocol.md, "Errors").
 #include "fixtures.h"
+#include "local_server.h"
 #include "sync_service.h"
 #include "temp_dir.h"
+
+#include "synccore/sync_client.h"
 
 #include <catch2/catch.hpp>
 
@@ -148,4 +151,32 @@ TEST_CASE("a refusal tells nothing of a household outside the worker's grids, no
     for (const Json& r : refused) CHECK_FALSE(r.contains("current"));
     CHECK(t.tablet.load(saved.uuids.front())->values.at("head_name") == "新户主");
   }
+}
+
+TEST_CASE("a refusal whose field state the tablet cannot take ends the sync and moves nothing",
+          "[sync][refused]") {
+  TempDir dir;
+  DeviceStore tablet(dir.file("a.db"), SurveyDefinition::builtin(), fixtures::options());
+  REQUIRE(tablet.save({{"household", "", "", fixtures::household("G01")}}).ok());
+  const std::vector<OutboxEntry> before = tablet.outbox();
+  // A server at the HTTP seam refusing the first change with a `current` whose version is no clock stamp.
+  LocalServer server;
+  server.routes().Post("/v1/changesets", [&](const httplib::Request&, httplib::Response& res) {
+    const std::string first = before.front().changeId;  // the batch starts with the outbox's first entry
+    res.status = 422;
+    res.set_content(Json{{"code", "invalid_changes"}, {"message", "refused"}, {"message_zh", "被退回"},
+                         {"rejected", {{{"change_id", first}, {"outcome", "rejected"}, {"code", "invalid_value"},
+                                        {"current", {{"value", "x"}, {"version", "not-a-stamp"},
+                                                     {"record_deleted", false}}}}}}}
+                        .dump(),
+                    "application/json");
+  });
+  server.start();
+  tablet.setSetting("token", "test-token", true);
+  HttpClient http(server.url());
+  const SyncSummary summary = SyncClient(tablet, http).pushOutbox();
+  CHECK_FALSE(summary.ok);
+  CHECK(summary.errorCode == "bad_response");
+  CHECK(tablet.notices().empty());
+  CHECK(tablet.outbox().size() == before.size());
 }
