@@ -1268,5 +1268,9 @@
         <source>;%1 户已不在您负责的网格内,已从本机移除</source>
         <translation>; %1 households are no longer in your grids and were removed from this tablet</translation>
     </message>
+    <message>
+        <source>;%1</source>
+        <translation>; %1</translation>
+    </message>
 </context>
 </TS>

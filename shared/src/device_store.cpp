@@ -548,7 +548,7 @@ SaveResult DeviceStore::save(const std::vector<RecordWrite>& writes) {
       if (dup.step()) result.failures.push_back(Validator::duplicateIdNumber(p, dup.text(0)));
     }
     if (!result.ok()) {
-      *m_clock = HybridClock(m_deviceId, clockBefore);
+      m_clock->resetTo(clockBefore);
       result.uuids.clear();
       result.changedFields = 0;
       return result;  // the transaction rolls back
@@ -556,7 +556,7 @@ SaveResult DeviceStore::save(const std::vector<RecordWrite>& writes) {
     if (result.changedFields > 0) metaSet("hlc_last", m_clock->last().toString());
     tx.commit();
   } catch (const SqliteError& e) {
-    *m_clock = HybridClock(m_deviceId, clockBefore);
+    m_clock->resetTo(clockBefore);
     throw StoreError(std::string("saving failed, nothing was written / 保存失败,未写入任何数据: ") + e.what());
   }
   return result;
@@ -981,25 +981,31 @@ size_t DeviceStore::acknowledgePush(const PushBatch& batch, const std::vector<co
   return removed;
 }
 
-size_t DeviceStore::rejectChanges(const PushBatch& batch, const Json& rejected) {
+RefusalOutcome DeviceStore::rejectChanges(const PushBatch& batch, const Json& rejected,
+                                          std::optional<int64_t> serverTimeMs) {
   // Refusals name their change: each finds its entry in the batch that was sent; others are ignored.
   std::unordered_map<std::string_view, const OutboxEntry*> sent;
   for (const OutboxEntry& e : batch.entries) sent.emplace(e.changeId, &e);
   std::lock_guard lock(m_mutex);
   Transaction tx(*m_db);
-  size_t moved = 0;
+  RefusalOutcome outcome;
   for (const Json& r : rejected) {
     const std::string* changeId = r.is_object() ? textMember(r, "change_id") : nullptr;
     const auto found = changeId ? sent.find(*changeId) : sent.end();
     if (found == sent.end()) continue;
     const OutboxEntry& e = *found->second;
-    m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
-    if (m_db->changes() == 0) continue;  // refused already (the same answer taken twice)
-    // The refused value is kept as a notice for the worker to fix: nothing collected is dropped.
     const auto text = [&r](const char* key) {
       const std::string* t = textMember(r, key);
       return t ? *t : std::string();
     };
+    // Only its stamp was wrong: the edit goes again with one from the server's clock (below).
+    if (serverTimeMs && text("code") == "clock_ahead") {
+      ++outcome.resent;
+      continue;
+    }
+    m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
+    if (m_db->changes() == 0) continue;  // refused already (the same answer taken twice)
+    // The refused value is kept as a notice for the worker to fix: nothing collected is dropped.
     addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, text("code"), "", text("message_zh"),
                text("message"), ""});
     // The file shows what the server holds, not the refused value as if it were saved: a refusal of a
@@ -1007,13 +1013,29 @@ size_t DeviceStore::rejectChanges(const PushBatch& batch, const Json& rejected) 
     const auto current = r.find("current");
     const RecordTypeDef* def = m_definition.record(e.recordType);
     if (def && current != r.end() && current->is_object()) settleToServer(*def, e, *current);
-    ++moved;
+    ++outcome.moved;
   }
   // A batch marked as following this one named it as `after` (or was not sent): the server stores it
   // only after this one, so it was not stored, and its entries are read again after what is left here.
   m_db->cached("DELETE FROM meta WHERE key IN ('inflight_changeset', 'inflight_following')").run();
+  if (outcome.resent > 0) {
+    outcome.restamped = restampAheadLocked(*serverTimeMs);
+    outcome.clockAheadMs = m_clock->wallMs() - *serverTimeMs;
+  }
   tx.commit();
-  return moved;
+  return outcome;
+}
+
+void DeviceStore::moveFieldVersion(const std::string& type, const std::string& uuid, const std::string& field,
+                                   const StoredVersion& from, const StoredVersion& to) {
+  const auto versioned = m_versionedFields.find(type);
+  if (versioned == m_versionedFields.end() ||
+      std::find(versioned->second.begin(), versioned->second.end(), field) == versioned->second.end())
+    return;  // no column keeps this field's version
+  const std::string stamp = quoteIdentifier(versionColumn(field)), device = quoteIdentifier(versionDeviceColumn(field));
+  m_db->cached("UPDATE " + quoteIdentifier(type) + " SET " + stamp + "=?1, " + device + "=?2 WHERE uuid=?3 AND " +
+               stamp + "=?4 AND " + device + "=?5")
+      .bind(1, to.stamp).bind(2, to.device).bind(3, uuid).bind(4, from.stamp).bind(5, from.device).run();
 }
 
 size_t DeviceStore::applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor) {

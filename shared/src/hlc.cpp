@@ -41,9 +41,15 @@ Hlc HybridClock::tick() {
   if (wall > m_last.wallMs) {
     m_last = Hlc{wall, 0, m_device};
   } else {
-    m_last = Hlc{m_last.wallMs, m_last.counter + 1, m_device};
+    m_last = successor(Hlc{m_last.wallMs, m_last.counter, m_device});
   }
   return m_last;
+}
+
+Hlc HybridClock::successor(const Hlc& stamp) {
+  constexpr uint32_t kLastCounter = 99'999;
+  if (stamp.counter >= kLastCounter) return Hlc{stamp.wallMs + 1, 0, stamp.device};
+  return Hlc{stamp.wallMs, stamp.counter + 1, stamp.device};
 }
 
 bool HybridClock::observe(const Hlc& remote) {

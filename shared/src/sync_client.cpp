@@ -12,13 +12,30 @@ namespace synccore {
 Json SyncSummary::toJson() const {
   Json j{{"ok", ok},       {"pushed", pushed},       {"applied", applied}, {"duplicate", duplicate},
          {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts},
-         {"resubmitted", resubmitted}, {"reviews", reviews}, {"removed", removed}};
+         {"resubmitted", resubmitted}, {"reviews", reviews}, {"removed", removed}, {"restamped", restamped}};
+  if (restamped > 0) j["clock_ahead_ms"] = clockAheadMs;
   if (!ok) {
     j["error"] = errorCode;
     j["message_zh"] = messageZh;
     j["message_en"] = messageEn;
   }
   return j;
+}
+
+std::pair<std::string, std::string> SyncSummary::clockNote() const {
+  if (restamped == 0) return {};
+  std::string zh = std::to_string(restamped) + " 条修改的时间晚于服务器时间,已按服务器时间重新记录并上传";
+  std::string en = std::to_string(restamped) + " edits were dated later than the server's time; they were dated by it and sent";
+  if (clockAheadMs > HybridClock::kDefaultMaxDriftMs) {
+    constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+    const auto about = [this](int64_t unit) { return std::to_string((clockAheadMs + unit / 2) / unit); };
+    const bool days = clockAheadMs >= 2 * kDay, hours = !days && clockAheadMs >= 2 * kHour;
+    const std::string amount = days ? about(kDay) : hours ? about(kHour) : about(kMinute);
+    zh += ";本机时间比服务器快约 " + amount + (days ? " 天" : hours ? " 小时" : " 分钟") + ",请校正日期和时间";
+    en += "; this tablet's clock is about " + amount + (days ? " days" : hours ? " hours" : " minutes") +
+          " ahead of the server's: set its date and time";
+  }
+  return {zh, en};
 }
 
 SyncClient::SyncClient(DeviceStore& store, HttpClient& http, Options options)
@@ -71,6 +88,13 @@ namespace {
 /// A server's list of grid codes (sign-in answer, a pull's last page).
 bool isListOfCodes(const Json& grids) {
   return grids.is_array() && std::all_of(grids.begin(), grids.end(), [](const Json& g) { return g.is_string(); });
+}
+
+/// Whether a refusal's `rejected` list refuses some change with this code.
+bool refusedAs(const Json& rejected, std::string_view code) {
+  return rejected.is_array() && std::any_of(rejected.begin(), rejected.end(), [code](const Json& r) {
+           return r.is_object() && r.value("code", "") == code;
+         });
 }
 }  // namespace
 
@@ -156,6 +180,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     current = std::make_unique<OutgoingBatch>(encode(std::move(current->batch)));
     answer = post(*current, overlap);
   };
+  bool clockRefused = false;  // edits were refused as stamped in the server's future (and kept)
   while (true) {
     if (progress) progress("push", done, total);
     const bool pipelined = m_serverOrders;
@@ -238,23 +263,7 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
       // A batch sent ahead named this one as `after`: the server stores it only after this one was
       // stored, so it was not, and its entries go again after what is left of this one.
       dropAhead();
-      // Refused changes leave the outbox as notices for the worker; the rest goes again. One
-      // transaction: a refusal the store cannot take (a `current` version that is no clock stamp)
-      // moves nothing.
-      size_t moved = 0;
-      try {
-        moved = m_store.rejectChanges(current->batch, result.json["rejected"]);
-      } catch (const SqliteError&) {
-        throw;  // the tablet's own file failed, not the answer
-      } catch (const std::exception& e) {
-        return failOnAnswer(summary, e);
-      }
-      summary.rejected += moved;
-      done += moved;
-      if (moved == 0) {
-        fail(summary, result);
-        return false;
-      }
+      if (!takeRefusal(summary, current->batch, result, clockRefused, done)) return false;
     } else {
       fail(summary, result);
       return false;
@@ -264,6 +273,46 @@ bool SyncClient::push(SyncSummary& summary, const SyncProgress& progress) {
     if (current->batch.entries.empty()) return true;
     answer = post(*current, full(*current));
   }
+}
+
+bool SyncClient::takeRefusal(SyncSummary& summary, const PushBatch& batch, const HttpResult& result,
+                             bool& clockRefused, size_t& done) {
+  // Refused changes leave the outbox as notices for the worker; the rest goes again. One transaction:
+  // a refusal the store cannot take (a `current` version that is no clock stamp) moves nothing.
+  // Edits refused only as stamped in the server's future stay and get stamps from its clock (once per
+  // sync: stamps given from the server's time are not refused again unless its clock went back).
+  const Json& rejected = result.json["rejected"];
+  if (clockRefused && refusedAs(rejected, "clock_ahead")) {
+    // Again in the same sync (saved meanwhile with the clock still ahead): kept for the next sync.
+    summary.ok = false;
+    summary.errorCode = "clock_ahead";
+    summary.messageZh = "平板时间比服务器快,请校正日期和时间后再同步;修改仍保存在本机";
+    summary.messageEn = "This tablet's clock is ahead of the server's: set the date and time, then sync again. "
+                        "The changes stay on this tablet";
+    return false;
+  }
+  const auto serverTime = result.json.find("server_time_ms");
+  const bool told = serverTime != result.json.end() && serverTime->is_number_integer();
+  RefusalOutcome refusal;
+  try {
+    refusal = m_store.rejectChanges(batch, rejected, told ? std::optional(serverTime->get<int64_t>()) : std::nullopt);
+  } catch (const SqliteError&) {
+    throw;  // the tablet's own file failed, not the answer
+  } catch (const std::exception& e) {
+    return failOnAnswer(summary, e);
+  }
+  summary.rejected += refusal.moved;
+  done += refusal.moved;
+  clockRefused = clockRefused || refusal.resent > 0;
+  if (refusal.restamped > 0) {
+    summary.restamped += refusal.restamped;
+    summary.clockAheadMs = refusal.clockAheadMs;
+  }
+  if (refusal.moved + refusal.resent == 0) {
+    fail(summary, result);
+    return false;
+  }
+  return true;
 }
 
 bool SyncClient::pullPages(SyncSummary& summary, const std::string& path, const std::function<int64_t()>& cursor,

@@ -169,6 +169,7 @@ int sync(Invocation& inv, const std::string& caFile, size_t pushBatch) {
   SyncClient client(store, http, options);
   auto summary = client.sync(progressLines(inv.err));
   inv.out << summary.toJson().dump() << "\n";
+  if (const auto [zh, en] = summary.clockNote(); !zh.empty()) inv.err << zh << " / " << en << "\n";
   if (!summary.ok) inv.err << summary.messageZh << " / " << summary.messageEn << "\n";
   return summary.ok ? kOk : kFailure;
 }
@@ -237,6 +238,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Invocation inv(out, err);
   app.add_option("--db", inv.dbPath, "device data file (SQLite)");
   app.add_flag("--json", inv.json, "print JSON");
+  app.add_option("--clock-offset-ms", inv.clockOffsetMs,
+                 "run this device's clock N ms ahead of the system's (negative: behind), as a tablet with a wrong "
+                 "date does (tests, demos)");
   std::function<int()> action;
   std::string uuid, text;
   std::vector<std::string> assignments;

@@ -31,12 +31,18 @@ struct Invocation {
   Invocation(std::ostream& o, std::ostream& e) : out(o), err(e) {}
   std::string dbPath;
   bool json = false;
+  int64_t clockOffsetMs = 0;  // this device's clock against the system's, as on a tablet with a wrong date
   std::ostream& out;
   std::ostream& err;
 
   synccore::DeviceStore& store() {
     if (dbPath.empty()) throw UsageError("--db FILE is required for this command / 需要 --db 指定数据文件");
-    if (!m_store) m_store = std::make_unique<synccore::DeviceStore>(dbPath);
+    if (!m_store) {
+      synccore::DeviceStore::Options options;
+      if (clockOffsetMs != 0)
+        options.wallClock = [offset = clockOffsetMs] { return synccore::HybridClock::systemWallMs() + offset; };
+      m_store = std::make_unique<synccore::DeviceStore>(dbPath, synccore::SurveyDefinition::builtin(), options);
+    }
     return *m_store;
   }
 

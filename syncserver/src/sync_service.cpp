@@ -327,7 +327,7 @@ Reply SyncService::push(const Session& s, DecodedPush decoded) {
     return Reply::error(status, outOfScope ? "out_of_scope" : "invalid_changes",
                         std::to_string(rejected.size()) + " change(s) were refused; nothing was applied",
                         std::to_string(rejected.size()) + " 条修改被拒绝,本批次未写入任何数据",
-                        Json{{"rejected", rejected}});
+                        Json{{"rejected", rejected}, {"server_time_ms", nowMs()}});
   }
   std::vector<std::optional<Json>> results;  // empty: applied as sent
   results.reserve(cs.changes.size());

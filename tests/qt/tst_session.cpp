@@ -87,7 +87,7 @@ class SessionTest : public QObject {
     synccore::Json refused = synccore::Json::array();
     for (const auto& e : batch.entries)
       refused.push_back({{"change_id", e.changeId}, {"code", "out_of_scope"}, {"message", "not yours"}, {"message_zh", "不在范围内"}});
-    QCOMPARE(store.rejectChanges(batch, refused), batch.entries.size());
+    QCOMPARE(store.rejectChanges(batch, refused).moved, batch.entries.size());
     QCOMPARE(store.outboxSize(), size_t{0});
     const size_t unread = store.notices().size();
     session.signIn(QStringLiteral("http://127.0.0.1:1"), QStringLiteral("li"), QStringLiteral("password-li"));

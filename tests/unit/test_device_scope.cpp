@@ -117,7 +117,7 @@ TEST_CASE("a household outside the user's grids stays while a notice about it is
   const PushBatch batch = store.nextPushBatch(100);
   REQUIRE(store.rejectChanges(batch, Json::array({Json{{"change_id", batch.entries.front().changeId},
                                                        {"code", "out_of_scope"}, {"message", "grid G02 is not assigned to you"},
-                                                       {"message_zh", "网格 G02 不在您的负责范围内"}}})) == 1);
+                                                       {"message_zh", "网格 G02 不在您的负责范围内"}}})).moved == 1);
   REQUIRE(store.outboxSize() == 0);
   REQUIRE(store.notices().size() == 1);
 

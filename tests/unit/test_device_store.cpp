@@ -259,7 +259,7 @@ TEST_CASE("a pulled change never overwrites a field with a pending local edit", 
   while (true) {
     PushBatch batch = store.nextPushBatch(500);
     if (batch.entries.empty()) break;
-    REQUIRE(store.rejectChanges(batch, Json::array({{{"change_id", batch.entries.front().changeId}, {"code", "test"}}})) == 1);
+    REQUIRE(store.rejectChanges(batch, Json::array({{{"change_id", batch.entries.front().changeId}, {"code", "test"}}})).moved == 1);
   }
   REQUIRE(store.outboxSize() == 0);
   CHECK(store.applyPulled({pulled("address", "服务器地址", 3)}, 3) == 1);

@@ -123,7 +123,7 @@ TEST_CASE("a batch in flight comes back whole under its id after a restart, with
   const size_t before = store.outboxSize();
   const OutboxEntry notSent = store.outbox().back();
   CHECK(store.rejectChanges(again, Json::array({Json{{"change_id", again.entries[1].changeId}, {"code", "forbidden"}},
-                                                Json{{"change_id", notSent.changeId}, {"code", "forbidden"}}})) == 1);
+                                                Json{{"change_id", notSent.changeId}, {"code", "forbidden"}}})).moved == 1);
   CHECK(store.outboxSize() == before - 1);
   REQUIRE(store.notices().size() == 1);
   CHECK(store.notices().front().field == again.entries[1].field);

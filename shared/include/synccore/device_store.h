@@ -82,6 +82,14 @@ struct PushBatch {
   Changeset toChangeset(const std::string& device) const;
 };
 
+/// What a refusal did to the outbox (DeviceStore::rejectChanges).
+struct RefusalOutcome {
+  size_t moved = 0;          // refused entries that left the outbox as notices
+  size_t resent = 0;         // refused as stamped in the server's future (clock_ahead): kept, to go again
+  size_t restamped = 0;      // pending entries given new stamps from the server's clock (those and later ones)
+  int64_t clockAheadMs = 0;  // with a restamp: this tablet's wall clock minus the server's
+};
+
 /// Something the worker should see after a sync: a conflict or a refused change.
 struct SyncNotice {
   int64_t id = 0;
@@ -176,8 +184,12 @@ class DeviceStore {
   /// notices with their values, and a refused field goes back to the server's state when the refusal
   /// carries it ("current", unless a newer edit of the field is pending). The in-flight batch and the
   /// one marked as following it (which the server cannot have stored: it names the refused one as
-  /// `after`) are dropped, so the rest is re-sent in outbox order under new ids.
-  size_t rejectChanges(const PushBatch& batch, const Json& rejected);
+  /// `after`) are dropped, so the rest is re-sent in outbox order under new ids. One transaction.
+  /// With the server's time (`server_time_ms` of the refusal), entries refused only as stamped in the
+  /// server's future (`clock_ahead`) stay, and every pending entry stamped beyond what the server takes
+  /// gets a new stamp from its clock, in the order the worker made them (restampAheadLocked).
+  RefusalOutcome rejectChanges(const PushBatch& batch, const Json& rejected,
+                               std::optional<int64_t> serverTimeMs = std::nullopt);
   /// Stores one pulled page and advances the cursor in the same transaction. A field with a
   /// pending local change is not overwritten. Returns how many changes were stored.
   size_t applyPulled(const std::vector<PulledChange>& changes, int64_t nextCursor);
@@ -291,6 +303,15 @@ class DeviceStore {
   /// After a push: the field (and the record's tombstone) of an acknowledged entry take the server's
   /// `current` state from its answer, unless the server holds this very write or a newer edit is pending.
   void settleToServer(const RecordTypeDef& def, const OutboxEntry& entry, const Json& current);
+  /// After a clock_ahead refusal (device_restamp.cpp): pending entries stamped later than the server
+  /// takes (its time + the drift bound), and every entry after the first of them, get new stamps from
+  /// that bound on, in outbox order; their change ids, sealed values, bases naming a re-stamped entry
+  /// and the record columns holding their versions follow, and the clock goes back to the last new
+  /// stamp. Lock and transaction held; returns how many entries were re-stamped.
+  size_t restampAheadLocked(int64_t serverTimeMs);
+  /// A record field's version `from` becomes `to` (a re-stamped pending write); any other version stays.
+  void moveFieldVersion(const std::string& type, const std::string& uuid, const std::string& field,
+                        const StoredVersion& from, const StoredVersion& to);
   /// acknowledgePush's work on one entry, with the lock and transaction held: true if it left the outbox.
   bool acknowledgeEntry(const OutboxEntry& entry, const Json* result);
   /// A known field's new value and the version that set it (none: the field was never set).

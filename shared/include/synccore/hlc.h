@@ -39,6 +39,14 @@ class HybridClock {
   /// further in the future than the drift bound allows.
   bool observe(const Hlc& remote);
   const Hlc& last() const { return m_last; }
+  /// Makes `last` the newest stamp issued: undoes the ticks of a save that was rolled back, or, after
+  /// the server refused stamps from a clock set ahead, moves the clock back to the stamps it re-issued.
+  void resetTo(Hlc last) { m_last = std::move(last); }
+  /// The wall clock this clock reads (milliseconds since 1970).
+  int64_t wallMs() const { return m_wall(); }
+  /// The stamp right after `stamp` of the same wall millisecond, or the next millisecond's first once
+  /// the counter is full (a stored version keeps counters below 100,000).
+  static Hlc successor(const Hlc& stamp);
   static int64_t systemWallMs();
 
  private:

@@ -18,9 +18,15 @@ struct SyncSummary {
   size_t resubmitted = 0;     // returned households sent back to the supervisor
   size_t reviews = 0;         // review states received (returned, resubmitted, approved)
   size_t removed = 0;         // households no longer in the user's grids, removed from the tablet
+  size_t restamped = 0;       // edits stamped in the server's future, stamped again from its clock and sent
+  int64_t clockAheadMs = 0;   // with restamped: how far this tablet's clock was ahead of the server's
   std::string errorCode;      // e.g. unreachable, token_invalid, server_error
   std::string messageZh, messageEn;
   Json toJson() const;
+  /// With restamped edits: what the worker should know, in Chinese and English (how many edits went
+  /// with the server's time and, when the tablet's clock is still ahead, by how much and to set it).
+  /// Both empty otherwise.
+  std::pair<std::string, std::string> clockNote() const;
 };
 
 /// Progress of a running sync, for a progress bar: phase "push" or "pull", done of total.
@@ -66,6 +72,10 @@ class SyncClient {
   /// else when the answer is asked for; `outgoing` must outlive the answer.
   std::future<HttpResult> post(OutgoingBatch& outgoing, bool overlap);
   bool push(SyncSummary& summary, const SyncProgress& progress);
+  /// A 403/422 refusal of `batch`: refused changes become notices, those refused only as stamped in the
+  /// server's future (`clockRefused` once they were) get new stamps; false when the sync must stop.
+  bool takeRefusal(SyncSummary& summary, const PushBatch& batch, const HttpResult& result, bool& clockRefused,
+                   size_t& done);
   /// Pulls the changes of the user's grids; fetches from the start when the user now sees households
   /// earlier pulls left out, and removes those they no longer see (once nothing of them waits).
   bool pull(SyncSummary& summary, const SyncProgress& progress);
