@@ -1020,10 +1020,15 @@ RefusalOutcome DeviceStore::rejectChanges(const PushBatch& batch, const Json& re
   m_db->cached("DELETE FROM meta WHERE key IN ('inflight_changeset', 'inflight_following')").run();
   if (outcome.resent > 0) {
     outcome.restamped = restampAheadLocked(*serverTimeMs);
-    outcome.clockAheadMs = m_clock->wallMs() - *serverTimeMs;
+    outcome.clockOffsetMs = m_clock->wallMs() - *serverTimeMs;
   }
   tx.commit();
   return outcome;
+}
+
+int64_t DeviceStore::wallClockMs() const {
+  std::lock_guard lock(m_mutex);
+  return m_clock->wallMs();
 }
 
 void DeviceStore::moveFieldVersion(const std::string& type, const std::string& uuid, const std::string& field,

@@ -143,6 +143,16 @@ void setTransportMessage(HttpResult& result) {
       result.messageEn = "The connection to the server was cut off; try again later";
       return;
     case TransportError::TlsFailure:
+      // OpenSSL's words for a certificate outside its validity at this device's date: most often the
+      // tablet's date is wrong, which the worker can fix.
+      if (result.detail.find("not yet valid") != std::string::npos ||
+          result.detail.find("has expired") != std::string::npos) {
+        result.messageZh = "服务器的安全证书按本机的日期无效(尚未生效或已过期):请检查平板的日期和时间;"
+                           "日期正确时请联系管理员";
+        result.messageEn = "The server's security certificate is not valid at this tablet's date (not yet, or no "
+                           "longer): check the tablet's date and time, and ask your administrator if it is right";
+        return;
+      }
       result.messageZh = "无法验证服务器的安全证书,请联系管理员核对服务器地址和证书";
       result.messageEn =
           "The server's security certificate could not be verified; ask your administrator to "

@@ -3,6 +3,7 @@
 #include "synccore/changeset_columns.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <future>
 #include <random>
 #include <thread>
@@ -13,7 +14,7 @@ Json SyncSummary::toJson() const {
   Json j{{"ok", ok},       {"pushed", pushed},       {"applied", applied}, {"duplicate", duplicate},
          {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts},
          {"resubmitted", resubmitted}, {"reviews", reviews}, {"removed", removed}, {"restamped", restamped}};
-  if (restamped > 0) j["clock_ahead_ms"] = clockAheadMs;
+  if (clockOffsetMs) j["clock_offset_ms"] = *clockOffsetMs;
   if (!ok) {
     j["error"] = errorCode;
     j["message_zh"] = messageZh;
@@ -23,18 +24,23 @@ Json SyncSummary::toJson() const {
 }
 
 std::pair<std::string, std::string> SyncSummary::clockNote() const {
-  if (restamped == 0) return {};
-  std::string zh = std::to_string(restamped) + " 条修改的时间晚于服务器时间,已按服务器时间重新记录并上传";
-  std::string en = std::to_string(restamped) + " edits were dated later than the server's time; they were dated by it and sent";
-  if (clockAheadMs > HybridClock::kDefaultMaxDriftMs) {
-    constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
-    const auto about = [this](int64_t unit) { return std::to_string((clockAheadMs + unit / 2) / unit); };
-    const bool days = clockAheadMs >= 2 * kDay, hours = !days && clockAheadMs >= 2 * kHour;
-    const std::string amount = days ? about(kDay) : hours ? about(kHour) : about(kMinute);
-    zh += ";本机时间比服务器快约 " + amount + (days ? " 天" : hours ? " 小时" : " 分钟") + ",请校正日期和时间";
-    en += "; this tablet's clock is about " + amount + (days ? " days" : hours ? " hours" : " minutes") +
-          " ahead of the server's: set its date and time";
+  std::string zh, en;
+  if (restamped > 0) {
+    zh = std::to_string(restamped) + " 条修改的时间晚于服务器时间,已按服务器时间重新记录并上传";
+    en = std::to_string(restamped) + " edits were dated later than the server's time; they were dated by it and sent";
   }
+  if (!clockOffsetMs || std::abs(*clockOffsetMs) <= HybridClock::kDefaultMaxDriftMs) return {zh, en};
+  constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+  const bool ahead = *clockOffsetMs > 0;
+  const int64_t off = std::abs(*clockOffsetMs);
+  const bool days = off >= 2 * kDay, hours = !days && off >= 2 * kHour;
+  const int64_t unit = days ? kDay : hours ? kHour : kMinute;
+  const std::string amount = std::to_string((off + unit / 2) / unit);
+  zh += std::string(zh.empty() ? "" : ";") + "本机时间比服务器" + (ahead ? "快" : "慢") + "约 " + amount +
+        (days ? " 天" : hours ? " 小时" : " 分钟") + ",请校正日期和时间";
+  en += std::string(en.empty() ? "This" : "; this") + " tablet's clock is about " + amount +
+        (days ? " days" : hours ? " hours" : " minutes") + (ahead ? " ahead of" : " behind") +
+        " the server's: set its date and time";
   return {zh, en};
 }
 
@@ -306,7 +312,7 @@ bool SyncClient::takeRefusal(SyncSummary& summary, const PushBatch& batch, const
   clockRefused = clockRefused || refusal.resent > 0;
   if (refusal.restamped > 0) {
     summary.restamped += refusal.restamped;
-    summary.clockAheadMs = refusal.clockAheadMs;
+    summary.clockOffsetMs = refusal.clockOffsetMs;
   }
   if (refusal.moved + refusal.resent == 0) {
     fail(summary, result);
@@ -405,6 +411,8 @@ bool SyncClient::pullChanges(SyncSummary& summary, const SyncProgress& progress)
     m_store.applyPulled(changes, next);
     if (page.contains("grids")) keepGrids(page["grids"]);
     if (page.contains("grid_names")) keepGridNames(page["grid_names"]);
+    if (const auto time = page.find("server_time_ms"); time != page.end() && time->is_number_integer())
+      summary.clockOffsetMs = m_store.wallClockMs() - time->get<int64_t>();
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
   }, params);

@@ -419,6 +419,7 @@ Reply SyncService::pull(const Session& s, int64_t after, size_t limit, const std
   if (!more) {
     page["grids"] = s.user.grids;
     page["grid_names"] = m_state.grids().visible(s.seesAllGrids(), s.user.grids);
+    page["server_time_ms"] = nowMs();  // so that a tablet can tell its clock is wrong before it refuses anything
   }
   return Reply{200, std::move(page)};
 }

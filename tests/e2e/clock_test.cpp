@@ -1,6 +1,6 @@
 // A tablet whose date was set ahead, against a real server: its edits are not refused for good nor
 // turned into notices; they go with stamps from the server's clock, and once the date is right the
-// tablet syncs as any other (docs/device-store.md, "A clock set ahead").
+// tablet syncs as any other; a tablet whose date is behind is told (docs/device-store.md, "A clock set ahead").
 #include "harness.h"
 
 #include <catch2/catch.hpp>
@@ -42,7 +42,7 @@ TEST_CASE("a tablet whose date was set ahead gets its edits to the server", "[e2
     CHECK(summary["rejected"] == 0);
     CHECK(summary["pushed"] == edits);
     CHECK(summary["restamped"] == edits);
-    CHECK(summary["clock_ahead_ms"].get<int64_t>() > kDayMs - 60'000);
+    CHECK(summary["clock_offset_ms"].get<int64_t>() > kDayMs - 60'000);
     // The worker is told to set the date, in both languages.
     CHECK(synced.err.find("本机时间比服务器快约 24 小时,请校正日期和时间") != std::string::npos);
     CHECK(synced.err.find("about 24 hours ahead of the server's") != std::string::npos);
@@ -55,7 +55,7 @@ TEST_CASE("a tablet whose date was set ahead gets its edits to the server", "[e2
     CHECK(summary["ok"] == true);
     CHECK(summary["rejected"] == 0);
     CHECK(summary["restamped"] == 2);
-    CHECK(std::abs(summary["clock_ahead_ms"].get<int64_t>()) < 60'000);
+    CHECK(std::abs(summary["clock_offset_ms"].get<int64_t>()) < 60'000);
   }
   CHECK(Json::parse(wang.ok({"--json", "notices"})).empty());
   CHECK(wang.ok({"--json", "outbox"}) == "[]");
@@ -74,4 +74,26 @@ TEST_CASE("a tablet whose date was set ahead gets its edits to the server", "[e2
   REQUIRE(sun.sync()["ok"] == true);
   CHECK(sun.snapshot()[household]["fields"]["remarks"] == "门口有台阶");
   CHECK(wang.snapshot() == sun.snapshot());
+}
+
+TEST_CASE("a tablet whose date is behind syncs and is told to set it", "[e2e][clock]") {
+  Community community;
+  Device wang = community.device("wang", "wang"), sun = community.device("sun", "sun");
+  // Ten days behind (a tablet whose battery ran flat): nothing is refused, but its edits would lose to
+  // any other made in those ten days, and the worker is told.
+  const RunResult added = ahead(wang, -10 * kDayMs, householdArgs("G01", "王一"));
+  REQUIRE(added.exitCode == 0);
+  const RunResult synced = ahead(wang, -10 * kDayMs, {"sync"});
+  const Json summary = summaryOf(synced);
+  CHECK(summary["ok"] == true);
+  CHECK(summary["restamped"] == 0);
+  CHECK(summary["clock_offset_ms"].get<int64_t>() < -10 * kDayMs + 60'000);
+  CHECK(synced.err.find("本机时间比服务器慢约 10 天,请校正日期和时间") != std::string::npos);
+  CHECK(synced.err.find("This tablet's clock is about 10 days behind the server's") != std::string::npos);
+  REQUIRE(sun.sync()["ok"] == true);
+  CHECK(wang.snapshot() == sun.snapshot());
+  // With the date right, the next sync says nothing of the clock.
+  const RunResult right = wang.ctl({"sync"});
+  CHECK(summaryOf(right)["clock_offset_ms"].get<int64_t>() > -60'000);
+  CHECK(right.err.find("请校正日期和时间") == std::string::npos);
 }

@@ -69,8 +69,8 @@ TEST_CASE("edits stamped a day ahead go again with the server's time, in the wor
   CHECK(refusal.moved == 0);
   CHECK(refusal.resent == before.size());
   CHECK(refusal.restamped == before.size());
-  if (t.aheadMs == 0) CHECK(std::abs(refusal.clockAheadMs) < 60'000);
-  else CHECK(refusal.clockAheadMs > kOneDayMs - 60'000);
+  if (t.aheadMs == 0) CHECK(std::abs(refusal.clockOffsetMs) < 60'000);
+  else CHECK(refusal.clockOffsetMs > kOneDayMs - 60'000);
   CHECK(t.tablet.notices().empty());
 
   // The same edits in the same order, stamped from the server's time on, with ids, bases and sealed
@@ -173,25 +173,34 @@ TEST_CASE("a second clock refusal in one sync ends it with clock_ahead and keeps
   CHECK_FALSE(summary.ok);
   CHECK(summary.errorCode == "clock_ahead");
   CHECK(summary.restamped == saved);
-  CHECK(summary.clockAheadMs > kOneDayMs - 60'000);
+  CHECK(*summary.clockOffsetMs > kOneDayMs - 60'000);
   CHECK(tablet.outboxSize() == saved);
   CHECK(tablet.notices().empty());
 }
 
-TEST_CASE("the sync's note on a clock set ahead says how many edits and by how much", "[sync][clock]") {
+TEST_CASE("the sync's note on the tablet's clock says how many edits went again and how far off it is",
+          "[sync][clock]") {
   SyncSummary summary;
   CHECK(summary.clockNote().first.empty());
   CHECK(summary.clockNote().second.empty());
+  summary.clockOffsetMs = -4 * 60'000;  // within what the server allows: nothing to say
+  CHECK(summary.clockNote().first.empty());
   summary.restamped = 3;
-  summary.clockAheadMs = 1'000;  // the date was set right before the sync: nothing to set
+  summary.clockOffsetMs = 1'000;  // the date was set right before the sync: nothing to set
   CHECK(summary.clockNote().first == "3 条修改的时间晚于服务器时间,已按服务器时间重新记录并上传");
   CHECK(summary.clockNote().second.find("set its date") == std::string::npos);
-  summary.clockAheadMs = 47 * 60'000;
-  CHECK(summary.clockNote().first.find("本机时间比服务器快约 47 分钟,请校正日期和时间") != std::string::npos);
-  CHECK(summary.clockNote().second.find("about 47 minutes ahead") != std::string::npos);
-  summary.clockAheadMs = 5 * 60 * 60'000;
+  summary.clockOffsetMs = 47 * 60'000;
+  CHECK(summary.clockNote().first.find(";本机时间比服务器快约 47 分钟,请校正日期和时间") != std::string::npos);
+  CHECK(summary.clockNote().second.find("; this tablet's clock is about 47 minutes ahead of the server's") !=
+        std::string::npos);
+  summary.clockOffsetMs = 5 * 60 * 60'000;
   CHECK(summary.clockNote().first.find("约 5 小时") != std::string::npos);
-  summary.clockAheadMs = 366 * kOneDayMs;
+  summary.clockOffsetMs = 366 * kOneDayMs;
   CHECK(summary.clockNote().first.find("约 366 天") != std::string::npos);
   CHECK(summary.clockNote().second.find("about 366 days ahead") != std::string::npos);
+  // A clock behind is refused nothing, but its edits lose to others' and its dates are wrong: said too.
+  summary.restamped = 0;
+  summary.clockOffsetMs = -9 * 365 * kOneDayMs;
+  CHECK(summary.clockNote().first == "本机时间比服务器慢约 3285 天,请校正日期和时间");
+  CHECK(summary.clockNote().second == "This tablet's clock is about 3285 days behind the server's: set its date and time");
 }

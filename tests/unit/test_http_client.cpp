@@ -75,21 +75,22 @@ class RawSocket {
   int m_port = 0;
 };
 
-/// A throwaway self-signed certificate for 127.0.0.1, with its key, written as PEM files.
+/// A throwaway self-signed certificate for 127.0.0.1, with its key, written as PEM files; valid from
+/// `fromSeconds` to `toSeconds` around now.
 struct SelfSignedCert {
   std::string certPath, keyPath;
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
 
-  explicit SelfSignedCert(const TempDir& dir)
+  explicit SelfSignedCert(const TempDir& dir, long fromSeconds = -3600, long toSeconds = 3600)
       : certPath(dir.file("server.crt")), keyPath(dir.file("server.key")) {
     key = EVP_EC_gen("P-256");
     REQUIRE(key != nullptr);
     cert = X509_new();
     X509_set_version(cert, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_gmtime_adj(X509_getm_notBefore(cert), fromSeconds);
+    X509_gmtime_adj(X509_getm_notAfter(cert), toSeconds);
     X509_set_pubkey(cert, key);
     X509_NAME* name = X509_get_subject_name(cert);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
@@ -604,5 +605,28 @@ TEST_CASE("HTTPS trusts only the configured certificate", "[http]") {
     HttpResult result = client.postJson("/v1/session", Json{{"user", "wang"}});
     CHECK(result.ok());
     CHECK(result.json["token"] == "abc");
+  }
+}
+
+TEST_CASE("a certificate not valid at the tablet's date says to check the date", "[http]") {
+  // Valid only from tomorrow, or only until yesterday: what a tablet whose date is behind or ahead sees.
+  constexpr long kDay = 24 * 3600;
+  for (const auto& [from, to] : {std::pair{kDay, 2 * kDay}, std::pair{-2 * kDay, -kDay}}) {
+    CAPTURE(from);
+    TempDir dir;
+    SelfSignedCert cert(dir, from, to);
+    LocalServer server(std::make_unique<httplib::SSLServer>(cert.cert, cert.key));
+    REQUIRE(server.routes().is_valid());
+    server.routes().Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{}", "application/json");
+    });
+    server.start();
+    HttpOptions options;
+    options.caFile = cert.certPath;
+    HttpResult result = HttpClient(server.url("https"), options).get("/v1/health");
+    CHECK(result.transport == TransportError::TlsFailure);
+    CHECK_FALSE(result.retryable());
+    CHECK(result.messageZh.find("请检查平板的日期和时间") != std::string::npos);
+    CHECK(result.messageEn.find("check the tablet's date and time") != std::string::npos);
   }
 }

@@ -87,7 +87,7 @@ struct RefusalOutcome {
   size_t moved = 0;          // refused entries that left the outbox as notices
   size_t resent = 0;         // refused as stamped in the server's future (clock_ahead): kept, to go again
   size_t restamped = 0;      // pending entries given new stamps from the server's clock (those and later ones)
-  int64_t clockAheadMs = 0;  // with a restamp: this tablet's wall clock minus the server's
+  int64_t clockOffsetMs = 0;  // with a restamp: this tablet's wall clock minus the server's
 };
 
 /// Something the worker should see after a sync: a conflict or a refused change.
@@ -236,6 +236,8 @@ class DeviceStore {
   void setSetting(const std::string& key, const std::string& value, bool secret = false);
 
   const std::string& deviceId() const { return m_deviceId; }
+  /// The wall time this store's clock reads (ms since 1970): the system's unless opened with another.
+  int64_t wallClockMs() const;
   int definitionVersion() const { return m_definition.version(); }
   const SurveyDefinition& definition() const { return m_definition; }
   std::string author() const;

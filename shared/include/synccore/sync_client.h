@@ -19,13 +19,13 @@ struct SyncSummary {
   size_t reviews = 0;         // review states received (returned, resubmitted, approved)
   size_t removed = 0;         // households no longer in the user's grids, removed from the tablet
   size_t restamped = 0;       // edits stamped in the server's future, stamped again from its clock and sent
-  int64_t clockAheadMs = 0;   // with restamped: how far this tablet's clock was ahead of the server's
+  std::optional<int64_t> clockOffsetMs;  // this tablet's clock minus the server's, as last seen in this sync
   std::string errorCode;      // e.g. unreachable, token_invalid, server_error
   std::string messageZh, messageEn;
   Json toJson() const;
-  /// With restamped edits: what the worker should know, in Chinese and English (how many edits went
-  /// with the server's time and, when the tablet's clock is still ahead, by how much and to set it).
-  /// Both empty otherwise.
+  /// What the worker should know of the tablet's clock, in Chinese and English: how many edits went
+  /// with the server's time, and, when the clock is more than 5 minutes ahead or behind the server's,
+  /// by how much and to set it. Both empty when there is nothing to say.
   std::pair<std::string, std::string> clockNote() const;
 };
 
