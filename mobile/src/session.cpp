@@ -9,6 +9,8 @@
 #include <QQmlEngine>
 #include <QtConcurrent>
 
+#include <utility>
+
 namespace anju {
 
 namespace {
@@ -20,6 +22,7 @@ constexpr const char* kFailedUnlocks = "failed_unlocks";
 /// What a sign-in attempt on the worker thread produced.
 struct Session::SignInResult {
   bool ok = false;
+  size_t removed = 0;  // households outside the new user's grids taken off the tablet
   std::string messageZh, messageEn;
 };
 
@@ -132,6 +135,7 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
     store->setSetting(kVerifier, synccore::hashPassword(password.toStdString()), true);
     store->setSetting(kFailedUnlocks, "0");
     result->ok = true;
+    result->removed = summary.removed;
     return result;
   }));
 }
@@ -143,9 +147,14 @@ void Session::finishSignIn() {
     setError(DisplayFormat::chosen(result->messageZh, result->messageEn));
     return;
   }
+  m_removedAtSignIn = result->removed;
   setState(Unlocked);
   emit signedIn();
   emit dataChanged();
+}
+
+size_t Session::takeRemovedAtSignIn() {
+  return std::exchange(m_removedAtSignIn, 0);
 }
 
 bool Session::unlock(const QString& password) {

@@ -67,6 +67,9 @@ class Session : public QObject {
   Q_INVOKABLE void requireSignIn();
   /// The worker chose to sign in online (another account, or a new password): no error is shown.
   Q_INVOKABLE void switchAccount();
+  /// Households the last online sign-in took off the tablet (outside the new user's grids), told once:
+  /// the sync that follows the sign-in says so with its own.
+  size_t takeRemovedAtSignIn();
   /// Tells every view that stored data changed (after a save or a sync).
   void notifyDataChanged();
 
@@ -93,6 +96,7 @@ class Session : public QObject {
   State m_state = SignInNeeded;
   bool m_busy = false;
   QString m_errorString;
+  size_t m_removedAtSignIn = 0;
   QFutureWatcher<std::shared_ptr<SignInResult>> m_signInWatcher;
 };
 

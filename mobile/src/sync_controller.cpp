@@ -133,8 +133,8 @@ void SyncController::finishSync() {
     m_lastResult = tr("已上传 %1 条,下载 %2 条").arg(summary.pushed).arg(summary.pulled);
     if (summary.conflicts + summary.rejected > 0)
       m_lastResult += tr(";%1 条冲突、%2 条被退回,请查看标记的住户").arg(summary.conflicts).arg(summary.rejected);
-    if (summary.removed > 0)
-      m_lastResult += tr(";%1 户已不在您负责的网格内,已从本机移除").arg(summary.removed);
+    if (const size_t removed = summary.removed + m_session.takeRemovedAtSignIn(); removed > 0)
+      m_lastResult += tr(";%1 户已不在您负责的网格内,已从本机移除").arg(removed);
     if (const auto [zh, en] = summary.clockNote(); !zh.empty())
       m_lastResult += tr(";%1").arg(DisplayFormat::chosen(zh, en));
     setProgress({}, 1);

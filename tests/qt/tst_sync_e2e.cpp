@@ -169,6 +169,25 @@ class SyncE2eTest : public QObject {
     QVERIFY(m_tablet->store().load(added));
   }
 
+  void handedToAnotherWorkerSaysWhatLeft() {
+    // Nothing of wang's waits: zhao (grid G02) may sign in on this tablet. Wang's households leave it at
+    // sign-in, and the sync that follows says so.
+    QCOMPARE(sync().pendingChanges(), 0);
+    const int wangs = static_cast<int>(m_tablet->store().listHouseholds().size());
+    QVERIFY(wangs > 0);
+    signInAs(QStringLiteral("zhao"));
+    QCOMPARE(m_tablet->store().listHouseholds().size(), size_t{1});  // zhao's own household, from G02
+    QVERIFY2(sync().lastResult().contains(QStringLiteral(";%1 户已不在您负责的网格内,已从本机移除").arg(wangs)),
+             qPrintable(sync().lastResult()));
+    // Told once: the next sync removes nothing and says nothing of it.
+    sync().syncNow();
+    waitWhileSyncing();
+    QVERIFY2(!sync().lastResult().contains(QStringLiteral("已从本机移除")), qPrintable(sync().lastResult()));
+    // Back to wang for the steps after this one.
+    signInAs(QStringLiteral("wang"));
+    QCOMPARE(m_tablet->store().listHouseholds().size(), size_t(wangs));
+  }
+
   void revokedUserMustSignInAgain() {
     QCOMPARE(m_community->server({"user", "revoke", "--name", "wang"}).exitCode, 0);
     m_tablet->addHousehold("周八", "金凤小区9号");
@@ -194,6 +213,17 @@ class SyncE2eTest : public QObject {
 
  private:
   SyncController& sync() { return m_tablet->sync(); }
+  /// Signs in online as the user (password "password-<user>") and waits for the sync that follows.
+  void signInAs(const QString& user) {
+    Session& session = m_tablet->session();
+    session.signIn(QString::fromStdString(m_community->process().url()), user, QStringLiteral("password-") + user);
+    QSignalSpy busy(&session, &Session::busyChanged);
+    while (session.busy()) busy.wait(1000);
+    QCOMPARE(session.errorString(), QString());
+    QCOMPARE(session.userName(), user);
+    waitWhileSyncing();
+    QCOMPARE(sync().state(), SyncController::Idle);
+  }
   void waitWhileSyncing() {
     QSignalSpy changed(&sync(), &SyncController::stateChanged);
     while (sync().state() == SyncController::Syncing) changed.wait(1000);
