@@ -1222,14 +1222,6 @@
         <translation>Please enter your username and password</translation>
     </message>
     <message>
-        <source>本机还有 %1 条 %2 的修改未同步,请先由 %2 登录并同步</source>
-        <translation>This tablet still has %1 unsynced changes by %2. %2 must sign in and sync first</translation>
-    </message>
-    <message>
-        <source>本机还有 %1 条给 %2 的通知(冲突或被退回的修改)未处理,请先由 %2 登录查看</source>
-        <translation>This tablet still has %1 notices for %2 (conflicts or refused changes). %2 must sign in and read them first</translation>
-    </message>
-    <message>
         <source>密码错误次数过多,请联网重新登录</source>
         <translation>Too many wrong passwords. Please sign in again online</translation>
     </message>

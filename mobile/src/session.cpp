@@ -103,15 +103,9 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
     setError(tr("请输入用户名和密码"));
     return;
   }
-  const QString previous = userName();
-  if (!previous.isEmpty() && previous != user.trimmed() && m_store->outboxSize() > 0) {
-    setError(tr("本机还有 %1 条 %2 的修改未同步,请先由 %2 登录并同步").arg(m_store->outboxSize()).arg(previous));
-    return;
-  }
-  // Notices hold the previous worker's refused values: theirs to read before the tablet changes hands.
-  const size_t notices = previous.isEmpty() || previous == user.trimmed() ? 0 : m_store->notices().size();
-  if (notices > 0) {
-    setError(tr("本机还有 %1 条给 %2 的通知(冲突或被退回的修改)未处理,请先由 %2 登录查看").arg(notices).arg(previous));
+  // Said before any network attempt (SyncClient::login would refuse it too).
+  if (const auto refused = synccore::handOverRefusal(*m_store, user.trimmed().toStdString())) {
+    setError(DisplayFormat::chosen(refused->messageZh, refused->messageEn));
     return;
   }
   setError({});

@@ -104,7 +104,33 @@ bool refusedAs(const Json& rejected, std::string_view code) {
 }
 }  // namespace
 
+std::optional<SyncSummary> handOverRefusal(const DeviceStore& store, const std::string& user) {
+  const std::string previous = store.setting("user");
+  if (previous.empty() || previous == user) return std::nullopt;
+  SyncSummary refused;
+  refused.ok = false;
+  refused.errorCode = "previous_user_pending";
+  if (const size_t pending = store.outboxSize(); pending > 0) {
+    const std::string n = std::to_string(pending);
+    refused.messageZh = "本机还有 " + n + " 条 " + previous + " 的修改未同步,请先由 " + previous + " 登录并同步";
+    refused.messageEn = "This tablet still has " + n + " unsynced changes by " + previous + ". " + previous +
+                        " must sign in and sync first";
+    return refused;
+  }
+  // Notices hold the previous user's refused values: theirs to read before the tablet changes hands.
+  if (const size_t unread = store.notices().size(); unread > 0) {
+    const std::string n = std::to_string(unread);
+    refused.messageZh = "本机还有 " + n + " 条给 " + previous + " 的通知(冲突或被退回的修改)未处理,请先由 " +
+                        previous + " 登录查看";
+    refused.messageEn = "This tablet still has " + n + " notices for " + previous +
+                        " (conflicts or refused changes). " + previous + " must sign in and read them first";
+    return refused;
+  }
+  return std::nullopt;
+}
+
 SyncSummary SyncClient::login(const std::string& user, const std::string& password) {
+  if (auto refused = handOverRefusal(m_store, user)) return *refused;
   SyncSummary summary;
   auto result = send([&] {
     return m_http.postJson("/v1/session", Json{{"user", user}, {"password", password}, {"device", m_store.deviceId()}});

@@ -98,6 +98,15 @@ TEST_CASE("a tablet holds exactly the households of its user's grids as they cha
   CHECK(lost["removed"] == 1);
   CHECK(wang.snapshot() == recordsOf(server, {h2}, parents));
 
+  // Nothing of wang's may pass to li: while an edit of wang's waits, li cannot sign in on this tablet.
+  wang.ok({"household", "set", h2, "remarks=待复核"});
+  const RunResult blocked =
+      wang.ctl({"login", "--server", community.process().url(), "--user", "li"}, "password-li\n");
+  CHECK(blocked.exitCode != 0);
+  CHECK(blocked.err.find("本机还有 1 条 wang 的修改未同步,请先由 wang 登录并同步") != std::string::npos);
+  CHECK(Json::parse(wang.ok({"outbox", "--json"})).size() == 1);
+  REQUIRE(wang.sync()["ok"] == true);  // still wang's tablet: the edit goes as wang's
+
   // The tablet handed to li (G01): signing in takes G02's household off at once; the sync brings G01's
   // households, although the tablet's cursors are past them.
   const Json handover = Json::parse(wang.ok({"login", "--server", community.process().url(), "--user", "li", "--json"},

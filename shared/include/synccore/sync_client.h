@@ -114,6 +114,12 @@ class SyncClient {
   bool m_serverOrders = false;  // a push answer said the server orders pushes sent `after` another
 };
 
+/// Why `user` may not sign in on this device yet (a failed summary, code `previous_user_pending`): the
+/// signed-in user's changes still wait to be sent, or their notices to be read, and would pass to
+/// `user`. nullopt for the same user, or when nothing of the previous one waits. SyncClient::login
+/// checks it first; the app asks before it starts a sign-in.
+std::optional<SyncSummary> handOverRefusal(const DeviceStore& store, const std::string& user);
+
 /// The grids of the user signed in on this device, as the server named them at sign-in or the last
 /// sync (kept in the device file by SyncClient); empty for a user who sees every grid or before any sign-in.
 std::vector<std::string> signedInGrids(const DeviceStore& store);
