@@ -51,6 +51,17 @@ inline void answerNoReviews(LocalServer& server) {
   });
 }
 
+/// Answers a push as a server that refused it: 422 invalid_changes with `rejected`, and `extra` members.
+inline void answerRefusal(httplib::Response& res, const synccore::Json& rejected,
+                          synccore::Json extra = synccore::Json::object()) {
+  extra["code"] = "invalid_changes";
+  extra["message"] = "refused";
+  extra["message_zh"] = "被退回";
+  extra["rejected"] = rejected;
+  res.status = 422;
+  res.set_content(extra.dump(), "application/json");
+}
+
 /// One SyncClient::sync of `store` against `url` with `options` (no waiting between retries): it must
 /// not throw; the summary is shown if a check after it fails.
 inline synccore::SyncSummary syncOverHttp(synccore::DeviceStore& store, const std::string& url,

@@ -17,11 +17,7 @@ namespace {
 /// Sends the tablet's next batch, expects the server to refuse it as stamped ahead, and hands the
 /// refusal to the tablet with the server's time, as SyncClient does.
 RefusalOutcome refusedAsAhead(WangsTablet& t) {
-  const PushBatch batch = t.tablet.nextPushBatch(500);
-  REQUIRE_FALSE(batch.entries.empty());
-  const auto reply = t.service.push(t.wang, batch.toChangeset(t.tablet.deviceId()).toJson());
-  INFO(reply.body.dump());
-  REQUIRE(reply.status == 422);
+  const auto [batch, reply] = t.pushNext(422);
   for (const Json& r : reply.body["rejected"]) REQUIRE(r["code"] == "clock_ahead");
   REQUIRE(reply.body["server_time_ms"].is_number_integer());
   const int64_t serverTime = reply.body["server_time_ms"];
@@ -31,11 +27,7 @@ RefusalOutcome refusedAsAhead(WangsTablet& t) {
 
 /// Sends the tablet's next batch, expects it merged, and acknowledges it.
 void pushAccepted(WangsTablet& t) {
-  const PushBatch batch = t.tablet.nextPushBatch(500);
-  REQUIRE_FALSE(batch.entries.empty());
-  const auto reply = t.service.push(t.wang, batch.toChangeset(t.tablet.deviceId()).toJson());
-  INFO(reply.body.dump());
-  REQUIRE(reply.status == 200);
+  const auto [batch, reply] = t.pushNext(200);
   REQUIRE(t.tablet.acknowledgePush(batch, reply.body["results"]) == batch.entries.size());
 }
 
@@ -159,11 +151,7 @@ TEST_CASE("a second clock refusal in one sync ends it with clock_ahead and keeps
     Json rejected = Json::array();
     for (const Change& c : changesetFromColumns(Json::parse(req.body)).changes)
       rejected.push_back({{"change_id", c.changeId}, {"outcome", "rejected"}, {"code", "clock_ahead"}});
-    res.status = 422;
-    res.set_content(Json{{"code", "invalid_changes"}, {"message", "refused"}, {"message_zh", "被退回"},
-                         {"rejected", rejected}, {"server_time_ms", HybridClock::systemWallMs() - kOneDayMs}}
-                        .dump(),
-                    "application/json");
+    answerRefusal(res, rejected, {{"server_time_ms", HybridClock::systemWallMs() - kOneDayMs}});
   });
   server.start();
   tablet.setSetting("token", "test-token", true);

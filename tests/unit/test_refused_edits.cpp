@@ -45,9 +45,7 @@ TEST_CASE("a refused edit does not overwrite a newer edit of the same field made
   WangsTablet t;
   t.aheadMs = kOneDayMs;
   REQUIRE(t.tablet.save({{"household", t.household, "", {{"phone", "13900000002"}}}}).ok());
-  PushBatch batch = t.tablet.nextPushBatch(500);
-  const auto reply = t.service.push(t.wang, batch.toChangeset(t.tablet.deviceId()).toJson());
-  REQUIRE(reply.status == 422);
+  const auto [batch, reply] = t.pushNext(422);
   // While the push was out, the worker corrected the number again.
   REQUIRE(t.tablet.save({{"household", t.household, "", {{"phone", "13900000003"}}}}).ok());
   REQUIRE(t.tablet.rejectChanges(batch, reply.body["rejected"]).moved == 1);
@@ -89,13 +87,8 @@ TEST_CASE("a refusal whose field state the tablet cannot take ends the sync and 
   LocalServer server;
   server.routes().Post("/v1/changesets", [&](const httplib::Request&, httplib::Response& res) {
     const std::string first = before.front().changeId;  // the batch starts with the outbox's first entry
-    res.status = 422;
-    res.set_content(Json{{"code", "invalid_changes"}, {"message", "refused"}, {"message_zh", "被退回"},
-                         {"rejected", {{{"change_id", first}, {"outcome", "rejected"}, {"code", "invalid_value"},
-                                        {"current", {{"value", "x"}, {"version", "not-a-stamp"},
-                                                     {"record_deleted", false}}}}}}}
-                        .dump(),
-                    "application/json");
+    answerRefusal(res, {{{"change_id", first}, {"outcome", "rejected"}, {"code", "invalid_value"},
+                         {"current", {{"value", "x"}, {"version", "not-a-stamp"}, {"record_deleted", false}}}}});
   });
   server.start();
   tablet.setSetting("token", "test-token", true);

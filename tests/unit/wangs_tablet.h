@@ -46,14 +46,20 @@ struct WangsTablet {
     return *service.authenticate(service.signIn({{"user", "wang"}, {"password", "password-wang"}}).body["token"]);
   }
 
+  /// Sends the tablet's next batch to the server; expects the answer's status.
+  std::pair<synccore::PushBatch, syncserver::Reply> pushNext(int status) {
+    synccore::PushBatch batch = tablet.nextPushBatch(500);
+    REQUIRE_FALSE(batch.entries.empty());
+    auto reply = service.push(wang, batch.toChangeset(tablet.deviceId()).toJson());
+    INFO(reply.body.dump());
+    REQUIRE(reply.status == status);
+    return {std::move(batch), std::move(reply)};
+  }
+
   /// Sends the tablet's next batch; expects it refused and hands the refusals (not the server's time) to
   /// the tablet: every refused change becomes a notice.
   synccore::Json pushRefused(int status) {
-    synccore::PushBatch batch = tablet.nextPushBatch(500);
-    REQUIRE_FALSE(batch.entries.empty());
-    const auto reply = service.push(wang, batch.toChangeset(tablet.deviceId()).toJson());
-    INFO(reply.body.dump());
-    REQUIRE(reply.status == status);
+    const auto [batch, reply] = pushNext(status);
     REQUIRE(tablet.rejectChanges(batch, reply.body["rejected"]).moved == reply.body["rejected"].size());
     return reply.body["rejected"];
   }
