@@ -26,9 +26,11 @@ struct Session::SignInResult {
   std::string messageZh, messageEn;
 };
 
-Session::Session(const QString& dbPath, const QString& defaultServer, QObject* parent)
+Session::Session(const QString& dbPath, const QString& defaultServer, QObject* parent,
+                 synccore::DeviceStore::Options storeOptions)
     : QObject(parent),
-      m_store(std::make_unique<synccore::DeviceStore>(dbPath.toStdString())),
+      m_store(std::make_unique<synccore::DeviceStore>(dbPath.toStdString(), synccore::SurveyDefinition::builtin(),
+                                                      std::move(storeOptions))),
       m_defaultServer(defaultServer) {
   g_instance = this;
   const bool canUnlock = !m_store->setting(kVerifier).empty() && !m_store->setting("token").empty();

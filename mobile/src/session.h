@@ -34,8 +34,10 @@ class Session : public QObject {
   Q_ENUM(State)
   static constexpr int kMaxUnlockAttempts = 5;
 
-  /// Opens (or creates) the device store at dbPath; defaultServer pre-fills the sign-in form.
-  Session(const QString& dbPath, const QString& defaultServer, QObject* parent = nullptr);
+  /// Opens (or creates) the device store at dbPath; defaultServer pre-fills the sign-in form. Tests give
+  /// the store other options (a clock set wrong).
+  Session(const QString& dbPath, const QString& defaultServer, QObject* parent = nullptr,
+          synccore::DeviceStore::Options storeOptions = {});
   ~Session() override;
   static Session* create(QQmlEngine*, QJSEngine*);
   static Session* instance();

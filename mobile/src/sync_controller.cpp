@@ -137,6 +137,10 @@ void SyncController::finishSync() {
       m_lastResult += tr(";%1 户已不在您负责的网格内,已从本机移除").arg(removed);
     if (const auto [zh, en] = summary.clockNote(); !zh.empty())
       m_lastResult += tr(";%1").arg(DisplayFormat::chosen(zh, en));
+    if (summary.clockOffsetMs) {
+      const auto [zh, en] = summary.clockOffsetNote();
+      m_clockWarning = zh.empty() ? QString() : DisplayFormat::chosen(zh, en);
+    }
     setProgress({}, 1);
     if (!m_networkKnown && !m_online) {
       m_online = true;

@@ -31,6 +31,9 @@ class SyncController : public QObject {
   Q_PROPERTY(QString errorCode READ errorCode NOTIFY stateChanged)
   Q_PROPERTY(QString errorString READ errorString NOTIFY stateChanged)
   Q_PROPERTY(QString lastResult READ lastResult NOTIFY stateChanged)
+  /// How far the tablet's clock is off, when a sync found it more than 5 minutes from the server's
+  /// ("本机时间比服务器慢约 10 天,请校正日期和时间"); empty otherwise. Stays until a sync finds it right.
+  Q_PROPERTY(QString clockWarning READ clockWarning NOTIFY stateChanged)
 
  public:
   enum State { Idle, Syncing, Failed };
@@ -51,6 +54,7 @@ class SyncController : public QObject {
   QString errorCode() const { return m_errorCode; }
   QString errorString() const { return m_errorString; }
   QString lastResult() const { return m_lastResult; }
+  QString clockWarning() const { return m_clockWarning; }
 
   /// Starts a sync unless one is running or nobody is signed in. Never blocks.
   Q_INVOKABLE void syncNow();
@@ -80,6 +84,7 @@ class SyncController : public QObject {
   int m_pending = 0;
   QDateTime m_lastSyncAt;
   QString m_errorCode, m_errorString, m_lastResult;
+  QString m_clockWarning;  // from the last sync that learned the server's time
   QTimer m_retryTimer;
   QFutureWatcher<synccore::SyncSummary> m_watcher;
 };

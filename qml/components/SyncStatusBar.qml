@@ -66,6 +66,15 @@ ToolBar {
             }
         }
         Label {
+            // A clock found more than 5 minutes off the server's: stays until a sync finds it right.
+            objectName: "clockWarning"
+            visible: Sync.clockWarning !== "" && Sync.state !== Sync.Failed
+            text: "⚠ " + Sync.clockWarning
+            color: "#FFD54F"
+            elide: Text.ElideRight
+            Layout.maximumWidth: bar.width * 0.4
+        }
+        Label {
             objectName: "syncError"
             visible: Sync.state === Sync.Failed
             text: Sync.errorString

@@ -23,25 +23,32 @@ Json SyncSummary::toJson() const {
   return j;
 }
 
-std::pair<std::string, std::string> SyncSummary::clockNote() const {
-  std::string zh, en;
-  if (restamped > 0) {
-    zh = std::to_string(restamped) + " 条修改的时间晚于服务器时间,已按服务器时间重新记录并上传";
-    en = std::to_string(restamped) + " edits were dated later than the server's time; they were dated by it and sent";
-  }
-  if (!clockOffsetMs || std::abs(*clockOffsetMs) <= HybridClock::kDefaultMaxDriftMs) return {zh, en};
+std::pair<std::string, std::string> SyncSummary::clockOffsetNote() const {
+  if (!clockOffsetMs || std::abs(*clockOffsetMs) <= HybridClock::kDefaultMaxDriftMs) return {};
   constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
   const bool ahead = *clockOffsetMs > 0;
   const int64_t off = std::abs(*clockOffsetMs);
   const bool days = off >= 2 * kDay, hours = !days && off >= 2 * kHour;
   const int64_t unit = days ? kDay : hours ? kHour : kMinute;
   const std::string amount = std::to_string((off + unit / 2) / unit);
-  zh += std::string(zh.empty() ? "" : ";") + "本机时间比服务器" + (ahead ? "快" : "慢") + "约 " + amount +
-        (days ? " 天" : hours ? " 小时" : " 分钟") + ",请校正日期和时间";
-  en += std::string(en.empty() ? "This" : "; this") + " tablet's clock is about " + amount +
-        (days ? " days" : hours ? " hours" : " minutes") + (ahead ? " ahead of" : " behind") +
-        " the server's: set its date and time";
-  return {zh, en};
+  return {std::string("本机时间比服务器") + (ahead ? "快" : "慢") + "约 " + amount +
+              (days ? " 天" : hours ? " 小时" : " 分钟") + ",请校正日期和时间",
+          "This tablet's clock is about " + amount + (days ? " days" : hours ? " hours" : " minutes") +
+              (ahead ? " ahead of" : " behind") + " the server's: set its date and time"};
+}
+
+std::pair<std::string, std::string> SyncSummary::clockNote() const {
+  auto [zh, en] = clockOffsetNote();
+  if (restamped == 0) return {zh, en};
+  std::string restampedZh = std::to_string(restamped) + " 条修改的时间晚于服务器时间,已按服务器时间重新记录并上传";
+  std::string restampedEn =
+      std::to_string(restamped) + " edits were dated later than the server's time; they were dated by it and sent";
+  if (!zh.empty()) {
+    restampedZh += ";" + zh;
+    en[0] = 't';  // "This tablet's clock ..." continues the sentence
+    restampedEn += "; " + en;
+  }
+  return {restampedZh, restampedEn};
 }
 
 SyncClient::SyncClient(DeviceStore& store, HttpClient& http, Options options)

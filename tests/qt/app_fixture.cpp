@@ -51,8 +51,15 @@ TempTablet::~TempTablet() {
   m_session.reset();
 }
 
+synccore::DeviceStore::Options TempTablet::storeOptions() const {
+  synccore::DeviceStore::Options options;
+  if (m_options.clockOffsetMs != 0)
+    options.wallClock = [offset = m_options.clockOffsetMs] { return synccore::HybridClock::systemWallMs() + offset; };
+  return options;
+}
+
 void TempTablet::open() {
-  m_session = std::make_unique<anju::Session>(dbPath(), m_options.server);
+  m_session = std::make_unique<anju::Session>(dbPath(), m_options.server, nullptr, storeOptions());
   m_sync = std::make_unique<anju::SyncController>(*m_session);
   if (m_options.signedIn && m_options.unlock && !m_session->unlock(m_options.password))
     throw std::runtime_error("the test tablet does not unlock");
@@ -61,8 +68,13 @@ void TempTablet::open() {
 void TempTablet::restart() {
   m_sync.reset();
   m_session.reset();
-  m_session = std::make_unique<anju::Session>(dbPath(), m_options.server);
+  m_session = std::make_unique<anju::Session>(dbPath(), m_options.server, nullptr, storeOptions());
   m_sync = std::make_unique<anju::SyncController>(*m_session);
+}
+
+void TempTablet::restartWithClockOffset(int64_t ms) {
+  m_options.clockOffsetMs = ms;
+  restart();
 }
 
 std::vector<std::string> TempTablet::save(const std::vector<synccore::RecordWrite>& writes) {

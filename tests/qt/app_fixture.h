@@ -32,6 +32,7 @@ class TempTablet {
     QString password = QStringLiteral("password-wang");
     QString server = QStringLiteral("http://127.0.0.1:1");  // nothing listens there
     bool unlock = true;
+    int64_t clockOffsetMs = 0;  // the tablet's clock against the system's (a date set wrong)
   };
   TempTablet();
   explicit TempTablet(Options options);
@@ -43,6 +44,8 @@ class TempTablet {
   QString dbPath() const { return m_dir.filePath(QStringLiteral("tablet.db")); }
   /// Closes and reopens the file, as an app restart does.
   void restart();
+  /// Restarts with the tablet's clock `ms` off the system's (its date set wrong, or put right again).
+  void restartWithClockOffset(int64_t ms);
 
   /// Saves records straight into the store (as earlier form saves would have) and tells the views.
   std::string addHousehold(const std::string& head, const std::string& address,
@@ -60,6 +63,7 @@ class TempTablet {
   void pullGridMove(const std::string& household, const std::string& grid);
 
  private:
+  synccore::DeviceStore::Options storeOptions() const;
   void open();
   std::vector<std::string> save(const std::vector<synccore::RecordWrite>& writes);
 

@@ -188,6 +188,27 @@ class SyncE2eTest : public QObject {
     QCOMPARE(m_tablet->store().listHouseholds().size(), size_t(wangs));
   }
 
+  void aTabletWhoseDateIsWrongSaysSoUntilItIsRight() {
+    constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
+    m_list.reset();  // the list follows the session being replaced
+    m_tablet->restartWithClockOffset(-10 * kDayMs);  // a flat battery put the date back
+    QVERIFY(m_tablet->session().unlock(QStringLiteral("password-wang")));
+    QCOMPARE(sync().clockWarning(), QString());
+    sync().syncNow();
+    waitWhileSyncing();
+    QCOMPARE(sync().state(), SyncController::Idle);
+    QCOMPARE(sync().clockWarning(), QStringLiteral("本机时间比服务器慢约 10 天,请校正日期和时间"));
+    QVERIFY2(sync().lastResult().contains(sync().clockWarning()), qPrintable(sync().lastResult()));
+    // The date put right: the next sync finds the clock right and the warning goes.
+    m_tablet->restartWithClockOffset(0);
+    QVERIFY(m_tablet->session().unlock(QStringLiteral("password-wang")));
+    sync().syncNow();
+    waitWhileSyncing();
+    QCOMPARE(sync().state(), SyncController::Idle);
+    QCOMPARE(sync().clockWarning(), QString());
+    QVERIFY2(!sync().lastResult().contains(QStringLiteral("请校正日期和时间")), qPrintable(sync().lastResult()));
+  }
+
   void revokedUserMustSignInAgain() {
     QCOMPARE(m_community->server({"user", "revoke", "--name", "wang"}).exitCode, 0);
     m_tablet->addHousehold("周八", "金凤小区9号");

@@ -27,6 +27,9 @@ struct SyncSummary {
   /// with the server's time, and, when the clock is more than 5 minutes ahead or behind the server's,
   /// by how much and to set it. Both empty when there is nothing to say.
   std::pair<std::string, std::string> clockNote() const;
+  /// The part of clockNote on the clock itself ("本机时间比服务器快约 24 小时,请校正日期和时间"): empty
+  /// while it is within 5 minutes of the server's, or not known.
+  std::pair<std::string, std::string> clockOffsetNote() const;
 };
 
 /// Progress of a running sync, for a progress bar: phase "push" or "pull", done of total.
