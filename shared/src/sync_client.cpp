@@ -103,6 +103,16 @@ bool isListOfCodes(const Json& grids) {
   return grids.is_array() && std::all_of(grids.begin(), grids.end(), [](const Json& g) { return g.is_string(); });
 }
 
+/// An answer's `server_time_ms`: nullopt when absent (a server from before it was sent). Throws
+/// std::invalid_argument for anything but a whole number of ms a clock stamp can hold.
+std::optional<int64_t> serverTimeIn(const Json& answer) {
+  const auto time = answer.find("server_time_ms");
+  if (time == answer.end()) return std::nullopt;
+  if (!time->is_number_integer() || !VersionCodec::storable(Hlc{time->get<int64_t>(), 0, "server"}))
+    throw std::invalid_argument("server_time_ms is not a time: " + time->dump());
+  return time->get<int64_t>();
+}
+
 /// Whether a refusal's `rejected` list refuses some change with this code.
 bool refusedAs(const Json& rejected, std::string_view code) {
   return rejected.is_array() && std::any_of(rejected.begin(), rejected.end(), [code](const Json& r) {
@@ -330,11 +340,9 @@ bool SyncClient::takeRefusal(SyncSummary& summary, const PushBatch& batch, const
                         "The changes stay on this tablet";
     return false;
   }
-  const auto serverTime = result.json.find("server_time_ms");
-  const bool told = serverTime != result.json.end() && serverTime->is_number_integer();
   RefusalOutcome refusal;
   try {
-    refusal = m_store.rejectChanges(batch, rejected, told ? std::optional(serverTime->get<int64_t>()) : std::nullopt);
+    refusal = m_store.rejectChanges(batch, rejected, serverTimeIn(result.json));
   } catch (const SqliteError&) {
     throw;  // the tablet's own file failed, not the answer
   } catch (const std::exception& e) {
@@ -435,6 +443,7 @@ bool SyncClient::pullChanges(SyncSummary& summary, const SyncProgress& progress)
   // Read once per pass: only the last page brings grids, kept after that page is stored.
   const GridScope scope = signedInScope(m_store);
   return pullPages(summary, "/v1/changes", [&] { return m_store.pullCursor(); }, [&](const Json& page, int64_t next) {
+    const auto serverTime = serverTimeIn(page);  // read before anything of the page is kept
     std::vector<PulledChange> changes;
     if (page.value("format", 1) == kColumnarFormat) changes = pullPageFromColumns(page);
     else for (const Json& j : page.at("changes")) changes.push_back(PulledChange::fromJson(j));
@@ -444,8 +453,7 @@ bool SyncClient::pullChanges(SyncSummary& summary, const SyncProgress& progress)
     m_store.applyPulled(changes, next);
     if (page.contains("grids")) keepGrids(page["grids"]);
     if (page.contains("grid_names")) keepGridNames(page["grid_names"]);
-    if (const auto time = page.find("server_time_ms"); time != page.end() && time->is_number_integer())
-      summary.clockOffsetMs = m_store.wallClockMs() - time->get<int64_t>();
+    if (serverTime) summary.clockOffsetMs = m_store.wallClockMs() - *serverTime;
     summary.pulled += changes.size();
     if (progress) progress("pull", summary.pulled, summary.pulled);
   }, params);

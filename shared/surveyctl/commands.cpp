@@ -232,6 +232,9 @@ int outbox(Invocation& inv) {
 
 }  // namespace
 
+/// The furthest --clock-offset-ms sets a device's clock from the system's.
+constexpr int64_t kHundredYearsMs = 100LL * 366 * 24 * 60 * 60 * 1000;
+
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"surveyctl — Anju headless device / 安居命令行设备"};
   app.require_subcommand(1);
@@ -240,7 +243,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_flag("--json", inv.json, "print JSON");
   app.add_option("--clock-offset-ms", inv.clockOffsetMs,
                  "run this device's clock N ms ahead of the system's (negative: behind), as a tablet with a wrong "
-                 "date does (tests, demos)");
+                 "date does (tests, demos)")
+      ->check(CLI::Range(-kHundredYearsMs, kHundredYearsMs));
   std::function<int()> action;
   std::string uuid, text;
   std::vector<std::string> assignments;

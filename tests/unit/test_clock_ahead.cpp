@@ -192,3 +192,48 @@ TEST_CASE("the sync's note on the tablet's clock says how many edits went again 
   CHECK(summary.clockNote().first == "本机时间比服务器慢约 3285 天,请校正日期和时间");
   CHECK(summary.clockNote().second == "This tablet's clock is about 3285 days behind the server's: set its date and time");
 }
+
+TEST_CASE("a server time that is no time is a bad answer and changes nothing", "[sync][clock]") {
+  TempDir dir;
+  DeviceStore tablet(dir.file("a.db"), SurveyDefinition::builtin(), fixtures::options());
+  REQUIRE(tablet.save({{"household", "", "", fixtures::household("G01")}}).ok());
+  const std::vector<OutboxEntry> before = tablet.outbox();
+  tablet.setSetting("token", "test-token", true);
+  for (const Json& time : {Json("tomorrow"), Json(-1), Json(std::numeric_limits<int64_t>::max()), Json(1.5e12)}) {
+    CAPTURE(time.dump());
+    DYNAMIC_SECTION("in a refusal: no edit moves, none becomes a notice; server_time_ms " << time.dump()) {
+      LocalServer server;
+      server.routes().Post("/v1/changesets", [&](const httplib::Request&, httplib::Response& res) {
+        Json rejected = Json::array();
+        for (const OutboxEntry& e : before) rejected.push_back({{"change_id", e.changeId}, {"code", "clock_ahead"}});
+        answerRefusal(res, rejected, {{"server_time_ms", time}});
+      });
+      server.start();
+      HttpClient http(server.url());
+      const SyncSummary summary = SyncClient(tablet, http).pushOutbox();
+      CHECK(summary.errorCode == "bad_response");
+      CHECK(summary.restamped == 0);
+      CHECK(tablet.outbox().size() == before.size());
+      CHECK(tablet.outbox().front().hlc == before.front().hlc);
+      CHECK(tablet.notices().empty());
+    }
+    DYNAMIC_SECTION("on a pull's last page: the page is not kept; server_time_ms " << time.dump()) {
+      while (tablet.outboxSize() > 0) {
+        const PushBatch batch = tablet.nextPushBatch(500);
+        REQUIRE(tablet.acknowledgePush(batch, std::vector<const Json*>(batch.entries.size(), nullptr)) > 0);
+      }
+      LocalServer server;
+      answerNoReviews(server);
+      server.routes().Get("/v1/changes", [&](const httplib::Request&, httplib::Response& res) {
+        res.set_content(Json{{"changes", Json::array()}, {"next_after", 7}, {"has_more", false}, {"server_time_ms", time}}
+                            .dump(),
+                        "application/json");
+      });
+      server.start();
+      const SyncSummary summary = syncOverHttp(tablet, server.url());
+      CHECK(summary.errorCode == "bad_response");
+      CHECK_FALSE(summary.clockOffsetMs);
+      CHECK(tablet.pullCursor() == 0);
+    }
+  }
+}
