@@ -21,6 +21,20 @@ TEST_CASE("HLC stamps are monotonic even when the wall clock goes back", "[hlc]"
   CHECK(d.counter == 0);
 }
 
+TEST_CASE("HLC stamps stay storable when one millisecond has more than its counter holds", "[hlc]") {
+  const int64_t wall = 1'000'000;
+  HybridClock clock("dev-a", Hlc{wall, 99'998, "dev-a"}, [&] { return wall; });
+  CHECK(clock.tick() == Hlc{wall, 99'999, "dev-a"});
+  const Hlc next = clock.tick();  // the counter is full: the next millisecond's first stamp
+  CHECK(next == Hlc{wall + 1, 0, "dev-a"});
+  CHECK(next.toString().size() == Hlc{wall, 1, "dev-a"}.toString().size());
+  // A clock put back to the stamps re-issued after a refusal goes on from there.
+  clock.resetTo(Hlc{wall - 10, 3, "dev-a"});
+  CHECK(clock.tick() == Hlc{wall, 0, "dev-a"});
+  clock.resetTo(Hlc{wall + 50, 3, "dev-a"});
+  CHECK(clock.tick() == Hlc{wall + 50, 4, "dev-a"});
+}
+
 TEST_CASE("HLC observes remote stamps within the drift bound only", "[hlc]") {
   int64_t wall = 1'000'000;
   HybridClock clock("dev-a", {}, [&] { return wall; }, 60'000);
