@@ -1,11 +1,14 @@
 // A tablet killed with SIGKILL again and again during its first pull of a community: each run goes
-// on from the last page it stored, and the file ends with exactly what an uninterrupted pull stores.
+// on from the last page it stored, and the file ends with exactly what an uninterrupted pull stores. A
+// tablet whose date is ahead, killed while its edits are re-dated and sent, loses and doubles none.
 #include "harness.h"
 
+#include <synccore/hlc.h>
 #include <synccore/sqlite.h>
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <random>
 
 using namespace e2e;
@@ -47,6 +50,12 @@ void syncKilledAgainAndAgain(const Device& device, int64_t lastCursor) {
   CHECK(midPull >= 3);
 }
 
+/// Whether an HLC stamp's wall time is at most `slack` after this machine's clock.
+bool stampedWithin(const Json& stamp, std::chrono::milliseconds slack) {
+  const auto parsed = synccore::Hlc::parse(stamp.get<std::string>());
+  return parsed && parsed->wallMs <= synccore::HybridClock::systemWallMs() + slack.count();
+}
+
 /// One more sync, not interrupted: the killed device ends exactly where the steady one is.
 void expectCaughtUp(const Device& killed, const Device& steady) {
   const Json last = killed.sync();
@@ -74,6 +83,7 @@ class DemoServer {
     device.ok({"login", "--server", m_server.url(), "--user", "supervisor"}, m_password + "\n");
     return device;
   }
+  const std::string& dbPath() const { return m_db; }
   /// The supervisor's grids, set by an administrator (none: every grid).
   void setSupervisorGrids(const std::vector<std::string>& grids) const {
     std::vector<std::string> args{SYNCSERVER, "user", "grids", "--db", m_db, "--name", "supervisor"};
@@ -122,4 +132,53 @@ TEST_CASE("a device killed again and again while it fetches the grids it was giv
   syncKilledAgainAndAgain(killed, lastCursor);
   expectCaughtUp(killed, steady);
   CHECK(steady.snapshot().size() > 5 * firstGrid);
+}
+
+TEST_CASE("a tablet whose date is ahead, killed again and again while its edits are re-dated and sent, loses none",
+          "[e2e][clock][crash]") {
+  const DemoServer server;
+  Device killed = server.signedIn("killed.db");
+  REQUIRE(killed.sync()["ok"] == true);
+  // A day ahead, the worker corrects 60 households' remarks: every edit is stamped in the server's future.
+  const std::string dayAhead = std::to_string(24LL * 60 * 60 * 1000);
+  const Json households = Json::parse(killed.ok({"list", "--json"}));
+  REQUIRE(households.size() >= 60);
+  std::map<std::string, std::string> expected;
+  for (size_t i = 0; i < 60; ++i) {
+    const std::string uuid = households[i]["uuid"];
+    expected[uuid] = "复核 " + std::to_string(i);
+    killed.ok({"--clock-offset-ms", dayAhead, "household", "set", uuid, "remarks=" + expected[uuid]});
+  }
+  // One edit per batch: the refusal, the re-dating and sixty pipelined pushes, each killed at random.
+  std::mt19937 random(11);
+  int kills = 0, midPush = 0;  // kills after the edits were re-dated, some still to send
+  for (int attempt = 0; attempt < 80; ++attempt) {
+    const std::chrono::milliseconds after(std::uniform_int_distribution<int>(2, 60)(random));
+    const KilledRun r = runKilledAfter(
+        {SURVEYCTL, "--db", killed.db(), "--clock-offset-ms", dayAhead, "sync", "--push-batch", "1"}, after);
+    if (!r.killed) {
+      INFO(r.result.out << r.result.err);
+      REQUIRE(r.result.exitCode == 0);
+      break;
+    }
+    ++kills;
+    REQUIRE(integrity(killed.db()) == "ok");
+    const Json outbox = Json::parse(killed.ok({"outbox", "--json"}));
+    if (!outbox.empty() && outbox.size() < expected.size() && stampedWithin(outbox[0]["hlc"], std::chrono::minutes(10)))
+      ++midPush;
+  }
+  INFO(kills << " kills, " << midPush << " while re-dated edits were being sent");
+  CHECK(midPush >= 1);
+  const Json last = Json::parse(killed.ok({"--clock-offset-ms", dayAhead, "sync"}));
+  CHECK(last["ok"] == true);
+  CHECK(killed.ok({"outbox", "--json"}) == "[]");
+  CHECK(Json::parse(killed.ok({"notices", "--json"})).empty());
+  // The server holds every edit, once, as the tablet does.
+  Device steady = server.signedIn("steady.db");
+  REQUIRE(steady.sync()["ok"] == true);
+  const Json onServer = steady.snapshot();
+  for (const auto& [uuid, remarks] : expected) CHECK(onServer[uuid]["fields"]["remarks"] == remarks);
+  CHECK(synccore::Database(server.dbPath())
+            .queryInteger("SELECT count(*) FROM change_log WHERE field='remarks' AND value LIKE '\"复核 %'") == 60);
+  CHECK(killed.snapshot() == onServer);
 }
