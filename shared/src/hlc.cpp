@@ -36,6 +36,10 @@ int64_t HybridClock::systemWallMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+HybridClock::WallClock HybridClock::offsetWall(int64_t offsetMs) {
+  return [offsetMs] { return systemWallMs() + offsetMs; };
+}
+
 Hlc HybridClock::tick() {
   const int64_t wall = m_wall();
   if (wall > m_last.wallMs) {

@@ -39,8 +39,7 @@ struct Invocation {
     if (dbPath.empty()) throw UsageError("--db FILE is required for this command / 需要 --db 指定数据文件");
     if (!m_store) {
       synccore::DeviceStore::Options options;
-      if (clockOffsetMs != 0)
-        options.wallClock = [offset = clockOffsetMs] { return synccore::HybridClock::systemWallMs() + offset; };
+      if (clockOffsetMs != 0) options.wallClock = synccore::HybridClock::offsetWall(clockOffsetMs);
       m_store = std::make_unique<synccore::DeviceStore>(dbPath, synccore::SurveyDefinition::builtin(), options);
     }
     return *m_store;

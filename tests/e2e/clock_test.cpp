@@ -59,6 +59,11 @@ TEST_CASE("a tablet whose date was set ahead gets its edits to the server", "[e2
   }
   CHECK(Json::parse(wang.ok({"--json", "notices"})).empty());
   CHECK(wang.ok({"--json", "outbox"}) == "[]");
+  // A clock set beyond what the option allows is a usage error that writes nothing.
+  const RunResult tooFar = ahead(wang, 200LL * 366 * kDayMs, {"household", "set", household, "remarks=远"});
+  CHECK(tooFar.exitCode == 2);
+  CHECK(tooFar.err.find("--clock-offset-ms") != std::string::npos);
+  CHECK(wang.ok({"--json", "outbox"}) == "[]");
   // The server holds the tablet's household file as the tablet does.
   REQUIRE(sun.sync()["ok"] == true);
   CHECK(wang.snapshot() == sun.snapshot());

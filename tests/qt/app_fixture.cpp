@@ -53,8 +53,7 @@ TempTablet::~TempTablet() {
 
 synccore::DeviceStore::Options TempTablet::storeOptions() const {
   synccore::DeviceStore::Options options;
-  if (m_options.clockOffsetMs != 0)
-    options.wallClock = [offset = m_options.clockOffsetMs] { return synccore::HybridClock::systemWallMs() + offset; };
+  if (m_options.clockOffsetMs != 0) options.wallClock = synccore::HybridClock::offsetWall(m_options.clockOffsetMs);
   return options;
 }
 

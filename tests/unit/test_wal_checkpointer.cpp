@@ -13,69 +13,66 @@ using namespace synccore;
 
 namespace {
 
-/// Makes a new database WAL-mode with a table t, its connection never copying the WAL back itself.
-void makeWalWriter(Database& db) {
-  db.exec("PRAGMA journal_mode=WAL");
-  db.exec("CREATE TABLE t(x)");
-  db.setWalAutoCheckpoint(0);
-}
-
 void insertRows(Database& db, int rows) {
   Transaction tx(db);
   for (int i = 0; i < rows; ++i) db.cached("INSERT INTO t VALUES(?)").bind(1, i).run();
   tx.commit();
 }
 
-/// Rows in a copy of the database file alone, without its WAL (0 when not even the table is there).
-int64_t rowsInFileAlone(const TempDir& dir, const std::string& name) {
-  const std::string copy = dir.file("copy-of-" + name);
-  std::filesystem::copy_file(dir.file(name), copy, std::filesystem::copy_options::overwrite_existing);
-  Database db(copy);
-  return db.hasColumn("t", "x") ? db.queryInteger("SELECT count(*) FROM t") : 0;
-}
+/// A new WAL-mode database with `rows` rows in table t, written by a connection that never copies the
+/// WAL back itself (it stays open: only a checkpoint thread can put the rows into the file).
+struct WalWriter {
+  TempDir dir;
+  Database writer{path()};
+  explicit WalWriter(int rows) {
+    writer.exec("PRAGMA journal_mode=WAL");
+    writer.exec("CREATE TABLE t(x)");
+    writer.setWalAutoCheckpoint(0);
+    insertRows(writer, rows);
+  }
+  std::string path() const { return dir.file("a.db"); }
+  /// Rows in a copy of the database file alone, without its WAL (0 when not even the table is there).
+  int64_t rowsInFileAlone() const {
+    const std::string copy = dir.file("copy-of-a.db");
+    std::filesystem::copy_file(path(), copy, std::filesystem::copy_options::overwrite_existing);
+    Database db(copy);
+    return db.hasColumn("t", "x") ? db.queryInteger("SELECT count(*) FROM t") : 0;
+  }
+};
 
 }  // namespace
 
 TEST_CASE("a copy asked of the checkpoint thread puts the WAL into the file", "[store][checkpoint]") {
-  TempDir dir;
-  Database writer(dir.file("a.db"));
-  makeWalWriter(writer);
-  insertRows(writer, 500);
-  REQUIRE(rowsInFileAlone(dir, "a.db") == 0);  // everything is still in the WAL
-  WalCheckpointer checkpointer(dir.file("a.db"), std::chrono::milliseconds(0));
+  WalWriter w(500);
+  REQUIRE(w.rowsInFileAlone() == 0);  // everything is still in the WAL
+  WalCheckpointer checkpointer(w.path(), std::chrono::milliseconds(0));
   checkpointer.request();
   checkpointer.waitUntilCopied();
-  CHECK(rowsInFileAlone(dir, "a.db") == 500);
+  CHECK(w.rowsInFileAlone() == 500);
   // The writer goes on while the thread waits; the next copy brings the new rows too.
-  insertRows(writer, 250);
-  CHECK(rowsInFileAlone(dir, "a.db") == 500);
+  insertRows(w.writer, 250);
+  CHECK(w.rowsInFileAlone() == 500);
   checkpointer.request();
   checkpointer.waitUntilCopied();
-  CHECK(rowsInFileAlone(dir, "a.db") == 750);
+  CHECK(w.rowsInFileAlone() == 750);
 }
 
 TEST_CASE("a checkpoint thread stopped right after a request still makes the copy", "[store][checkpoint]") {
-  TempDir dir;
-  Database writer(dir.file("a.db"));
-  makeWalWriter(writer);
-  insertRows(writer, 300);
+  WalWriter w(300);
   {
-    WalCheckpointer checkpointer(dir.file("a.db"), std::chrono::milliseconds(0));
+    WalCheckpointer checkpointer(w.path(), std::chrono::milliseconds(0));
     checkpointer.request();
   }
   // The writer is still open: only the checkpoint thread can have put the rows into the file.
-  CHECK(rowsInFileAlone(dir, "a.db") == 300);
+  CHECK(w.rowsInFileAlone() == 300);
 }
 
 TEST_CASE("a checkpoint thread on a timer copies without being asked", "[store][checkpoint]") {
-  TempDir dir;
-  Database writer(dir.file("a.db"));
-  makeWalWriter(writer);
-  insertRows(writer, 100);
-  WalCheckpointer checkpointer(dir.file("a.db"), std::chrono::milliseconds(20));
+  WalWriter w(100);
+  WalCheckpointer checkpointer(w.path(), std::chrono::milliseconds(20));
   // No request: the copy comes from the timer (waited for without a time limit of the test's own).
-  while (rowsInFileAlone(dir, "a.db") < 100) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(rowsInFileAlone(dir, "a.db") == 100);
+  while (w.rowsInFileAlone() < 100) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(w.rowsInFileAlone() == 100);
 }
 
 TEST_CASE("waiting on a checkpoint thread returns when nothing was asked or it could not start",

@@ -48,6 +48,8 @@ class HybridClock {
   /// the counter is full (a stored version keeps counters below 100,000).
   static Hlc successor(const Hlc& stamp);
   static int64_t systemWallMs();
+  /// The system's wall clock moved by `offsetMs` (a device whose date is set wrong: tests, demos).
+  static WallClock offsetWall(int64_t offsetMs);
 
  private:
   std::string m_device;
