@@ -47,5 +47,8 @@ mkdir -p "$out"
     --password "$(password_of supervisor)" --out "$tmp/extra"
 "$build/mobile/anju_screenshot_tour" --mode auditor --db "$tmp/auditor.db" --server "$url" --user auditor \
     --password "$(password_of auditor)" --out "$tmp/extra"
+# A worker whose tablet's date went ten days back (a flat battery): the sync says so, the bar keeps it.
+"$build/mobile/anju_screenshot_tour" --mode clock --clock-offset-ms -864000000 --db "$tmp/behind.db" --server "$url" \
+    --user worker02 --password "$(password_of worker02)" --out "$tmp/extra"
 cp "$tmp"/extra/1[0-9]-*.png "$out"/
 echo "screenshots in $out"
