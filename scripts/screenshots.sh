@@ -42,7 +42,8 @@ other="$other && $ctl --db $tmp/mover.db household set $moved grid=G03 >/dev/nul
 mkdir -p "$out"
 "$build/mobile/anju_screenshot_tour" --db "$tmp/tablet.db" --server "$url" --user "$worker" \
     --password "$password" --conflict-household "$household" --other-device "$other" --moved-household "$moved" --out "$out"
-# The supervisor sees the conflict the tablet's edit raised, then the dashboard; the auditor the log.
+# The supervisor sees the conflict the tablet's edit raised and the edit of the moved household passed to
+# the community, then the dashboard; the auditor the log.
 "$build/mobile/anju_screenshot_tour" --mode supervisor --db "$tmp/supervisor.db" --server "$url" --user supervisor \
     --password "$(password_of supervisor)" --out "$tmp/extra"
 "$build/mobile/anju_screenshot_tour" --mode auditor --db "$tmp/auditor.db" --server "$url" --user auditor \

@@ -272,6 +272,26 @@
             <numerusform>%n in total</numerusform>
         </translation>
     </message>
+    <message>
+        <source>网格外的修改</source>
+        <translation>Edit from outside the grid</translation>
+    </message>
+    <message>
+        <source>服务器上</source>
+        <translation>On the server</translation>
+    </message>
+    <message>
+        <source>网格外上报</source>
+        <translation>Sent from outside the grid</translation>
+    </message>
+    <message>
+        <source>不采用</source>
+        <translation>Leave it</translation>
+    </message>
+    <message>
+        <source>采用网格外上报的修改</source>
+        <translation>Take the edit</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -678,6 +698,10 @@
         <source>知道了</source>
         <translation>OK</translation>
     </message>
+    <message>
+        <source>已转交社区:%1的「%2」</source>
+        <translation>Passed to the community: “%2” (%1)</translation>
+    </message>
 </context>
 <context>
     <name>QObject</name>
@@ -788,6 +812,10 @@
     <message>
         <source>否</source>
         <translation>No</translation>
+    </message>
+    <message>
+        <source>网格外的修改(上报人已不负责该网格)</source>
+        <translation>Edit from outside the grid (the sender no longer covers it)</translation>
     </message>
 </context>
 <context>
@@ -1263,6 +1291,27 @@
     <message>
         <source>;%1</source>
         <translation>; %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>;%n 条冲突,请查看标记的住户</source>
+        <translation>
+            <numerusform>; %n conflict. Check the marked households</numerusform>
+            <numerusform>; %n conflicts. Check the marked households</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>;%n 条被退回,请查看标记的住户</source>
+        <translation>
+            <numerusform>; %n returned. Check the marked households</numerusform>
+            <numerusform>; %n returned. Check the marked households</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>;%n 条修改不在您的网格内,已转交社区审核</source>
+        <translation>
+            <numerusform>; %n edit outside your grids was passed to the community to decide</numerusform>
+            <numerusform>; %n edits outside your grids were passed to the community to decide</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -17,6 +17,7 @@ QString kindLabel(const std::string& kind) {
   if (kind == "edit_vs_delete") return QObject::tr("修改与删除(服务器已删除)");
   if (kind == "delete_vs_edit") return QObject::tr("删除与修改(上报为删除)");
   if (kind == "duplicate_person") return QObject::tr("重复人员(身份证号相同)");
+  if (kind == "out_of_scope") return QObject::tr("网格外的修改(上报人已不负责该网格)");
   return QString::fromStdString(kind);
 }
 

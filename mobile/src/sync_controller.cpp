@@ -131,8 +131,14 @@ void SyncController::finishSync() {
     m_lastSyncAt = QDateTime::currentDateTime();
     m_session.store().setSetting(kLastSync, m_lastSyncAt.toString(Qt::ISODate).toStdString());
     m_lastResult = tr("已上传 %1 条,下载 %2 条").arg(summary.pushed).arg(summary.pulled);
-    if (summary.conflicts + summary.rejected > 0)
-      m_lastResult += tr(";%1 条冲突、%2 条被退回,请查看标记的住户").arg(summary.conflicts).arg(summary.rejected);
+    if (const size_t refused = summary.rejected - summary.forwarded; summary.conflicts > 0 && refused > 0)
+      m_lastResult += tr(";%1 条冲突、%2 条被退回,请查看标记的住户").arg(summary.conflicts).arg(refused);
+    else if (summary.conflicts > 0)
+      m_lastResult += tr(";%n 条冲突,请查看标记的住户", "", static_cast<int>(summary.conflicts));
+    else if (refused > 0)
+      m_lastResult += tr(";%n 条被退回,请查看标记的住户", "", static_cast<int>(refused));
+    if (summary.forwarded > 0)
+      m_lastResult += tr(";%n 条修改不在您的网格内,已转交社区审核", "", static_cast<int>(summary.forwarded));
     if (const size_t removed = summary.removed + m_session.takeRemovedAtSignIn(); removed > 0)
       m_lastResult += tr(";%1 户已不在您负责的网格内,已从本机移除").arg(removed);
     if (const auto [zh, en] = summary.clockNote(); !zh.empty())

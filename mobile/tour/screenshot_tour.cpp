@@ -118,14 +118,27 @@ int main(int argc, char* argv[]) {
     return fail("first sync");
   tour.settle(800);
   if (mode == QLatin1String("supervisor")) {
-    // The conflict inbox with the first open conflict selected.
+    // The conflict inbox with an open conflict of one kind selected.
     QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 1);
     QObject* inboxPage = tour.find("conflictInbox");
     auto* inbox = inboxPage ? inboxPage->findChild<QAbstractItemModel*>() : nullptr;
-    if (!inbox || !tour.waitFor([&] { return inbox->rowCount() > 0; })) return fail("no open conflict in the inbox");
-    QQmlProperty::write(inboxPage, "current", inbox->data(inbox->index(0, 0), Qt::UserRole + 1));
+    const auto select = [&](const QString& kind) {
+      for (int row = 0; inbox && row < inbox->rowCount(); ++row) {
+        const QVariant conflict = inbox->data(inbox->index(row, 0), Qt::UserRole + 1);
+        if (conflict.toMap().value(QStringLiteral("kind")).toString() != kind) continue;
+        QQmlProperty::write(inboxPage, "current", conflict);
+        return true;
+      }
+      return false;
+    };
+    if (!inbox || !tour.waitFor([&] { return inbox->rowCount() > 1; })) return fail("no open conflicts in the inbox");
+    if (!select(QStringLiteral("concurrent_edit"))) return fail("no concurrent edit in the inbox");
     QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已电话核实户主,以门牌为准"));
     if (!tour.shoot("10-conflict-inbox")) return 1;
+    // 18. The worker's edit of the household moved to G03, passed to the community instead of lost.
+    if (!select(QStringLiteral("out_of_scope"))) return fail("no forwarded edit in the inbox");
+    QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已与新网格员核实,地址以此为准"));
+    if (!tour.shoot("18-forwarded-edit")) return 1;
     // The dashboard: indicators per grid, as a chart and a table.
     QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 2);
     QObject* chart = nullptr;
@@ -216,8 +229,9 @@ int main(int argc, char* argv[]) {
   if (saved.isEmpty()) return fail("address not saved");
   QMetaObject::invokeMethod(qvariant_cast<QObject*>(formPage), "done", Q_ARG(QString, saved));
   // The worker also corrected the household a supervisor has just moved out of their grids (the tablet
-  // does not know yet): the server refuses that edit, and the household stays on the tablet, read only,
-  // with the refusal as a notice until the worker has read it (screenshots 14 and 15).
+  // does not know yet): the server refuses that edit and passes it to the community (screenshot 18), and
+  // the household stays on the tablet, read only, with a notice saying so until the worker has read it
+  // (screenshots 14 and 15).
   if (parser.isSet("moved-household")) {
     const auto result = session.store().save(
         {{"household", parser.value("moved-household").toStdString(), "", {{"address", "玉泉家园5号楼1单元102室"}}}});
@@ -234,7 +248,7 @@ int main(int argc, char* argv[]) {
   window->resize(800, 1280);
   QMetaObject::invokeMethod(workspace, "showList");
   if (!tour.shoot("08-portrait-list")) return 1;
-  // 14. A household a supervisor moved to another grid, kept for its refused edit: found by its head's
+  // 14. A household a supervisor moved to another grid, kept for its forwarded edit: found by its head's
   // name, flagged, not counted.
   if (parser.isSet("moved-household")) {
     const auto moved = session.store().load(parser.value("moved-household").toStdString());
@@ -243,7 +257,7 @@ int main(int argc, char* argv[]) {
     search->setProperty("text", QString::fromStdString(moved->values.at("head_name").get<std::string>()));
     if (!tour.shoot("14-moved-household")) return 1;
     search->setProperty("text", QString());
-    // 15. Its file: read only, with the notice of the refused edit and of where it went.
+    // 15. Its file: read only, with the notice that the edit went to the community, and where the household went.
     QMetaObject::invokeMethod(workspace, "openHousehold", Q_ARG(QVariant, parser.value("moved-household")));
     if (!tour.shoot("15-moved-household-file")) return 1;
   }

@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Anju.Ui
 
-// What the server said about one change: a conflict for the supervisor, or a refusal to fix.
+// What the server said about one change: a conflict for the supervisor, an edit outside the worker's
+// grids passed to the community (forwarded), or a refusal to fix.
 Rectangle {
     id: card
     required property int id
@@ -17,8 +18,10 @@ Rectangle {
 
     implicitHeight: column.implicitHeight + 2 * Theme.gap
     radius: Theme.radius
-    color: kind === "conflict" ? Theme.warningLight : Theme.errorLight
-    border.color: kind === "conflict" ? Theme.warning : Theme.error
+    // Conflicts and forwarded edits wait for the community (amber); only a refusal needs the worker (red).
+    readonly property bool withCommunity: kind === "conflict" || kind === "forwarded"
+    color: withCommunity ? Theme.warningLight : Theme.errorLight
+    border.color: withCommunity ? Theme.warning : Theme.error
 
     RowLayout {
         anchors.fill: parent
@@ -30,7 +33,9 @@ Rectangle {
             Label {
                 text: card.kind === "conflict"
                       ? qsTr("冲突:%1的「%2」与其他人的修改不一致,已记录,由社区核实").arg(card.record).arg(card.field)
-                      : qsTr("被退回:%1的「%2」未被服务器接受").arg(card.record).arg(card.field)
+                      : card.kind === "forwarded"
+                        ? qsTr("已转交社区:%1的「%2」").arg(card.record).arg(card.field)
+                        : qsTr("被退回:%1的「%2」未被服务器接受").arg(card.record).arg(card.field)
                 font.bold: true
                 wrapMode: Text.WordWrap
                 Layout.fillWidth: true

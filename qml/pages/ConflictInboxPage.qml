@@ -9,6 +9,8 @@ Item {
     id: page
     objectName: "conflictInbox"
     property var current: null
+    // An edit from a worker whose grids no longer hold the record: taken or left, nothing merged.
+    readonly property bool forwarded: current !== null && current.kind === "out_of_scope"
 
     ConflictInboxModel {
         id: inbox
@@ -64,7 +66,7 @@ Item {
                     valueRole: "code"
                     model: [{ code: "", label: qsTr("全部类型") }, { code: "concurrent_edit", label: qsTr("同时修改") },
                             { code: "edit_vs_delete", label: qsTr("修改与删除") }, { code: "delete_vs_edit", label: qsTr("删除与修改") },
-                            { code: "duplicate_person", label: qsTr("重复人员") }]
+                            { code: "duplicate_person", label: qsTr("重复人员") }, { code: "out_of_scope", label: qsTr("网格外的修改") }]
                     onActivated: inbox.kind = currentValue
                 }
             }
@@ -181,9 +183,11 @@ Item {
                         Repeater {
                             model: page.current ? [
                                 { title: qsTr("修改前"), value: page.current.base, who: "", when: "" },
-                                { title: qsTr("服务器上(先到)"), value: page.current.server.value, who: page.current.server.user,
-                                  when: qsTr("设备 %1").arg(page.current.server.device) },
-                                { title: qsTr("本次上报(后到)"), value: page.current.incoming.value, who: page.current.incoming.user,
+                                { title: page.forwarded ? qsTr("服务器上") : qsTr("服务器上(先到)"), value: page.current.server.value,
+                                  who: page.current.server.user, when: page.current.server.device.length > 0
+                                                                       ? qsTr("设备 %1").arg(page.current.server.device) : "" },
+                                { title: page.forwarded ? qsTr("网格外上报") : qsTr("本次上报(后到)"), value: page.current.incoming.value,
+                                  who: page.current.incoming.user,
                                   when: qsTr("设备 %1 · %2").arg(page.current.incoming.device).arg(page.current.incoming.time) }] : []
                             delegate: Card {
                                 required property var modelData
@@ -264,13 +268,13 @@ Item {
                             TouchButton {
                                 objectName: "takeServer"
                                 readonly property bool deleteKind: page.current && page.current.kind.indexOf("delete") >= 0
-                                text: deleteKind ? qsTr("恢复记录") : qsTr("采用服务器上的值")
+                                text: deleteKind ? qsTr("恢复记录") : page.forwarded ? qsTr("不采用") : qsTr("采用服务器上的值")
                                 onClicked: inbox.resolve(page.current.id, deleteKind ? "restore" : "local", "", reason.text)
                             }
                             TouchButton {
                                 objectName: "takeIncoming"
                                 readonly property bool deleteKind: page.current && page.current.kind.indexOf("delete") >= 0
-                                text: deleteKind ? qsTr("确认删除") : qsTr("采用本次上报的值")
+                                text: deleteKind ? qsTr("确认删除") : page.forwarded ? qsTr("采用网格外上报的修改") : qsTr("采用本次上报的值")
                                 onClicked: inbox.resolve(page.current.id, deleteKind ? "confirm_delete" : "remote", "", reason.text)
                             }
                         }

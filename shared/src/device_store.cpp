@@ -1005,9 +1005,13 @@ RefusalOutcome DeviceStore::rejectChanges(const PushBatch& batch, const Json& re
     }
     m_db->cached("DELETE FROM outbox WHERE seq=?").bind(1, e.seq).run();
     if (m_db->changes() == 0) continue;  // refused already (the same answer taken twice)
-    // The refused value is kept as a notice for the worker to fix: nothing collected is dropped.
-    addNotice({0, "rejected", e.recordType, e.recordUuid, e.field, e.value, text("code"), "", text("message_zh"),
-               text("message"), ""});
+    // The refused value is kept as a notice for the worker to fix: nothing collected is dropped. An edit
+    // the server passed to the community (out of the worker's grids) names the conflict it became.
+    const auto flag = r.find("forwarded");
+    const bool forwarded = flag != r.end() && *flag == true && !text("conflict_id").empty();
+    addNotice({0, forwarded ? "forwarded" : "rejected", e.recordType, e.recordUuid, e.field, e.value, text("code"),
+               text("conflict_id"), text("message_zh"), text("message"), ""});
+    outcome.forwarded += forwarded ? 1 : 0;
     // The file shows what the server holds, not the refused value as if it were saved: a refusal of a
     // record the server holds says the field's state there (none for others, which keep their values).
     const auto current = r.find("current");

@@ -8,7 +8,8 @@ constexpr std::pair<ConflictKind, std::string_view> kKindNames[] = {
     {ConflictKind::ConcurrentEdit, "concurrent_edit"},
     {ConflictKind::EditVsDelete, "edit_vs_delete"},
     {ConflictKind::DeleteVsEdit, "delete_vs_edit"},
-    {ConflictKind::DuplicatePerson, "duplicate_person"}};
+    {ConflictKind::DuplicatePerson, "duplicate_person"},
+    {ConflictKind::OutOfScope, "out_of_scope"}};
 }  // namespace
 
 std::string_view conflictKindName(ConflictKind kind) {

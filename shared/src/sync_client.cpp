@@ -12,7 +12,7 @@ namespace synccore {
 
 Json SyncSummary::toJson() const {
   Json j{{"ok", ok},       {"pushed", pushed},       {"applied", applied}, {"duplicate", duplicate},
-         {"conflicts", conflicts}, {"rejected", rejected}, {"pulled", pulled}, {"attempts", attempts},
+         {"conflicts", conflicts}, {"rejected", rejected}, {"forwarded", forwarded}, {"pulled", pulled}, {"attempts", attempts},
          {"resubmitted", resubmitted}, {"reviews", reviews}, {"removed", removed}, {"restamped", restamped}};
   if (clockOffsetMs) j["clock_offset_ms"] = *clockOffsetMs;
   if (!ok) {
@@ -349,6 +349,7 @@ bool SyncClient::takeRefusal(SyncSummary& summary, const PushBatch& batch, const
     return failOnAnswer(summary, e);
   }
   summary.rejected += refusal.moved;
+  summary.forwarded += refusal.forwarded;
   done += refusal.moved;
   clockRefused = clockRefused || refusal.resent > 0;
   if (refusal.restamped > 0) {

@@ -219,7 +219,7 @@ void addSupervisorCommands(CLI::App& app, Invocation& inv, std::function<int()>&
   list->add_option("--grid", o->grid, "grid code");
   list->add_option("--household", o->household, "household UUID");
   list->add_option("--field", o->field, "field key");
-  list->add_option("--kind", o->kind, "concurrent_edit, edit_vs_delete, delete_vs_edit, duplicate_person");
+  list->add_option("--kind", o->kind, "concurrent_edit, edit_vs_delete, delete_vs_edit, duplicate_person, out_of_scope");
   list->add_option("--older-than-days", o->olderThanDays, "only conflicts at least this many days old");
   json(list);
   on(list, [&inv, o] { return conflicts(inv, *o); });

@@ -25,6 +25,11 @@ std::string sha256Hex(std::string_view text) {
   return synccore::toHex(digest, sizeof digest);
 }
 
+int64_t wallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string isoNow() {
   auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char buf[32];
@@ -82,12 +87,15 @@ bool Session::mayAccessGrid(const std::string& grid) const {
 }
 
 
-Accounts::Accounts(Database& db) : m_db(db) {
-  m_db.exec(
+Accounts::Accounts(Database& db) : m_db(db), m_tenures(createTables(db)) {}
+
+Database& Accounts::createTables(Database& db) {
+  db.exec(
       "CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, role TEXT NOT NULL, grids TEXT NOT NULL,"
       " password_hash TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS tokens(token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL,"
       " expires_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL)");
+  return db;
 }
 
 void Accounts::addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
@@ -105,6 +113,7 @@ void Accounts::addUser(const std::string& name, Role role, const std::vector<std
       .bind(4, hashPassword(password))
       .bind(5, isoNow())
       .run();
+  m_tenures.change(name, {}, grids, wallMs());
 }
 
 User Accounts::existingUser(const std::string& name) const {
@@ -128,6 +137,7 @@ std::vector<std::string> Accounts::setGrids(const std::string& name, const std::
   const User before = existingUser(name);
   checkGrids(grids);
   m_db.cached("UPDATE users SET grids=? WHERE name=?").bind(1, Json(grids).dump()).bind(2, name).run();
+  m_tenures.change(name, before.grids, grids, wallMs());
   return before.grids;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Users, roles, grids, password hashes and expiring bearer tokens of the sync server.
+#include "grid_tenures.h"
 #include "synccore/grid_scope.h"
 #include "synccore/password_hash.h"
 #include "synccore/sqlite.h"
@@ -64,6 +65,8 @@ class Accounts {
   /// Sets a new password and deletes the user's tokens; returns how many tokens that ended.
   size_t setPassword(const std::string& name, const std::string& password);
   std::vector<User> users() const;
+  /// Which grids each user held when (kept by addUser and setGrids).
+  const GridTenures& tenures() const { return m_tenures; }
   std::optional<User> user(const std::string& name) const;
   /// A new token when the name and password are right and the user is not revoked.
   std::optional<std::pair<std::string, Session>> signIn(const std::string& name, const std::string& password,
@@ -72,9 +75,12 @@ class Accounts {
   std::optional<Session> authenticate(const std::string& token, int64_t nowMs) const;
 
  private:
+  /// Creates the users and tokens tables (before the grid history, which starts from users).
+  static synccore::Database& createTables(synccore::Database& db);
   User existingUser(const std::string& name) const;
   size_t signOutEverywhere(const std::string& name);
   synccore::Database& m_db;
+  GridTenures m_tenures;
 };
 
 }  // namespace syncserver

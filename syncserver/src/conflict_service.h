@@ -5,6 +5,7 @@
 #include "server_state.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -35,6 +36,13 @@ class ConflictService {
   std::variant<Conflict, Reply> decidable(const Session& session, const std::string& conflictId);
   /// Writes one field as a server change (a new HLC stamp, device "server"); returns its summary.
   Json write(const std::string& actor, const RecordInfo& record, const std::string& field, const Value& value);
+  /// Checks (and normalises, as a push would) a value for the conflict's field; the refusal (422) names
+  /// the rule it breaks.
+  std::optional<Reply> checkValue(const Conflict& conflict, Value& value) const;
+  /// Takes (incoming or a value) or leaves (server) an out_of_scope conflict's edit; creates the record
+  /// when the worker made it after its grid left them. Returns the final value, or the refusal.
+  std::variant<Value, Reply> takeForwarded(const std::string& actor, const Conflict& conflict, const std::string& take,
+                                           const Json& body, Json& changes);
   /// Copies a record's fields into a new record under another household; returns the new uuid.
   std::string copyInto(const std::string& actor, const std::string& uuid, const RecordInfo& household,
                        const std::map<std::string, Value>& overrides, Json& changes);

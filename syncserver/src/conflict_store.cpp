@@ -54,7 +54,9 @@ ConflictStore::ConflictStore(synccore::Database& db, AuditLog& audit) : m_db(db)
       " policy TEXT NOT NULL, record_uuid TEXT NOT NULL, record_type TEXT NOT NULL, household_uuid TEXT NOT NULL,"
       " grid TEXT NOT NULL, field TEXT NOT NULL, base_version TEXT, server_side TEXT NOT NULL,"
       " incoming_side TEXT NOT NULL, provisional TEXT NOT NULL, decision TEXT, created_at TEXT NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS conflicts_status ON conflicts(status, grid);");
+      "CREATE INDEX IF NOT EXISTS conflicts_status ON conflicts(status, grid);"
+      // Refused changes passed to the community as out_of_scope conflicts, by the change's id.
+      "CREATE TABLE IF NOT EXISTS forwarded_changes(change_id TEXT PRIMARY KEY, conflict_id TEXT NOT NULL);");
 }
 
 Conflict ConflictStore::add(Conflict c, const std::string& actor) {
@@ -69,6 +71,20 @@ Conflict ConflictStore::add(Conflict c, const std::string& actor) {
   st.bind(15, c.createdAt).run();
   m_audit.append("conflict", actor, c.toJson(), c.id, c.recordUuid);
   return c;
+}
+
+Conflict ConflictStore::forward(Conflict conflict, const std::string& changeId, const std::string& actor) {
+  auto known = m_db.cached("SELECT conflict_id FROM forwarded_changes WHERE change_id=?");
+  known.bind(1, changeId);
+  if (known.step()) {
+    const std::string id = known.text(0);
+    known.reset();
+    return *get(id);
+  }
+  known.reset();
+  Conflict added = add(std::move(conflict), actor);
+  m_db.cached("INSERT INTO forwarded_changes(change_id, conflict_id) VALUES(?,?)").bind(1, changeId).bind(2, added.id).run();
+  return added;
 }
 
 std::optional<Conflict> ConflictStore::get(const std::string& id) const {

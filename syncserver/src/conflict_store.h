@@ -16,7 +16,7 @@ using synccore::Json;
 /// One conflict: where, both sides, the value in effect, and the decision once made.
 struct Conflict {
   std::string id;
-  std::string kind;    // concurrent_edit, edit_vs_delete, delete_vs_edit, duplicate_person
+  std::string kind;    // concurrent_edit, edit_vs_delete, delete_vs_edit, duplicate_person, out_of_scope
   std::string status;  // open, auto_resolved, resolved
   std::string policy;  // auto or review
   std::string recordUuid;
@@ -48,6 +48,9 @@ class ConflictStore {
   ConflictStore(synccore::Database& db, AuditLog& audit);
   /// Records a new conflict (a fresh id is assigned) and appends it to the audit log.
   Conflict add(Conflict conflict, const std::string& actor);
+  /// Records an out_of_scope conflict for a refused change once: a change sent again (the same refused
+  /// changeset) gets the conflict it was first given.
+  Conflict forward(Conflict conflict, const std::string& changeId, const std::string& actor);
   std::optional<Conflict> get(const std::string& id) const;
   std::vector<Conflict> list(const ConflictFilter& filter) const;
   /// Stores the decision, marks the conflict resolved and appends the decision to the audit log.

@@ -52,7 +52,8 @@ RecordStore::RecordStore(Database& db) : m_db(db), m_versions(db) {
       "CREATE INDEX IF NOT EXISTS person_ids_number ON person_ids(id_number);"
       // The grid change of a household that moved, by its change log seq: also sent to the grid it left.
       "CREATE TABLE IF NOT EXISTS grid_moves(seq INTEGER PRIMARY KEY, household_uuid TEXT NOT NULL,"
-      " from_grid TEXT NOT NULL);");
+      " from_grid TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS grid_moves_household ON grid_moves(household_uuid);");
   upgradeLayout();
   if (m_db.queryInteger("SELECT count(*) FROM sqlite_schema WHERE type='index' AND name='change_log_stamp'") > 0) {
     // Until 2026-11-24 the log's versions were indexed by stamp alone.
@@ -262,6 +263,24 @@ void RecordStore::reannounce(const std::string& household) {
           " FROM change_log c WHERE c.seq > ? GROUP BY c.record_id, c.field) AS copy"
           " WHERE fields.record_id = copy.record_id AND fields.field = copy.field")
       .bind(1, from).run();
+}
+
+std::vector<GridSpan> RecordStore::householdGridSpans(const std::string& household) const {
+  const auto info = record(household);
+  if (!info) return {};
+  // Each move ends a span in the grid it left, at the move's receipt on the server.
+  auto moves = m_db.cached(
+      "SELECT m.from_grid, c.received_ms FROM grid_moves m JOIN change_log c ON c.seq = m.seq"
+      " WHERE m.household_uuid = ? ORDER BY m.seq");
+  moves.bind(1, household);
+  std::vector<GridSpan> spans;
+  int64_t since = 0;
+  while (moves.step()) {
+    spans.push_back({moves.text(0), since, moves.int64(1)});
+    since = moves.int64(1);
+  }
+  spans.push_back({info->grid, since, GridSpan::kOpen});
+  return spans;
 }
 
 std::vector<std::string> RecordStore::personsWithIdNumber(const std::string& idNumber, const std::string& except) const {

@@ -4,6 +4,7 @@
 #include "synccore/sqlite.h"
 #include "synccore/stored_version.h"
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -28,6 +29,14 @@ struct RecordInfo {
   bool deleted = false;
   std::optional<std::string> deletedVersion;  // version of its "_deleted" field, if that was ever set
   int64_t id = 0;  // its row in the store (0: not stored yet); field rows are keyed by it
+};
+
+/// A span of time a household spent in one grid: [sinceMs, untilMs).
+struct GridSpan {
+  static constexpr int64_t kOpen = INT64_MAX;
+  std::string grid;
+  int64_t sinceMs = 0;
+  int64_t untilMs = kOpen;
 };
 
 /// The current value of one field and who set it.
@@ -60,6 +69,9 @@ class RecordStore {
   int64_t apply(const RecordInfo& record, const std::string& field, const FieldSide& side, bool stored = false);
   /// Called with the household's uuid after its file was announced again (reviews follow it).
   void onHouseholdMoved(std::function<void(const std::string&)> listener) { m_moved = std::move(listener); }
+  /// The grids a stored household has been in, oldest first, timed by the server's receipt of its
+  /// moves (the first span starts at 0, the last is open); empty when the store has no such household.
+  std::vector<GridSpan> householdGridSpans(const std::string& household) const;
   /// Live persons other than `except` holding this ID number.
   std::vector<std::string> personsWithIdNumber(const std::string& idNumber, const std::string& except) const;
   /// Changes after a sequence number visible in the given grids (all grids when empty and allGrids),

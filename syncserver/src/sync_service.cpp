@@ -1,6 +1,7 @@
 #include "sync_service.h"
 
 #include "merge_context.h"
+#include "out_of_scope_forwarding.h"
 
 #include "synccore/changeset_columns.h"
 #include "synccore/merge.h"
@@ -309,7 +310,8 @@ Reply SyncService::push(const Session& s, DecodedPush decoded) {
     if (c.recordType == "household" && c.field == "grid" && c.value.is_string() && !pending.records.find(c.record))
       pending.records.plan(RecordInfo{c.record, "household", "", c.record, c.value, false, std::nullopt});
   Json rejected = Json::array();
-  bool outOfScope = false;
+  bool outOfScope = false, forwarded = false;
+  AuditLog::SigningBatch signing(m_state.audit());  // the conflicts' entries get one signed head
   pending.values.reserve(cs.changes.size());
   for (const auto& c : cs.changes) {
     pending.values.push_back(c.value);
@@ -317,12 +319,24 @@ Reply SyncService::push(const Session& s, DecodedPush decoded) {
     pending.first.push_back(first ? std::optional(std::move(first->answer)) : std::nullopt);
     if (pending.first.back()) continue;
     if (auto problem = checkChange(s, c, pending.values.back(), pending)) {
-      outOfScope = outOfScope || (*problem)["code"] == "out_of_scope";
+      const bool scope = (*problem)["code"] == "out_of_scope";
+      outOfScope = outOfScope || scope;
       if (auto current = refusedFieldState(s, c, pending)) (*problem)["current"] = std::move(*current);
+      // Nothing the worker collected is lost with the notice: the community decides on the edit.
+      if (const auto record = scope ? pending.records.find(c.record) : std::nullopt)
+        if (auto conflict = forwardOutOfScope(m_state, s, cs.device, c, pending.values.back(), *record)) {
+          markForwarded(*problem, *conflict);
+          forwarded = true;
+        }
       rejected.push_back(*problem);
     }
   }
   if (!rejected.empty()) {
+    // Only the forwarded conflicts are written: the changeset itself is not stored.
+    if (forwarded) {
+      signing.finish();
+      tx.commit();
+    }
     const int status = outOfScope ? 403 : 422;
     return Reply::error(status, outOfScope ? "out_of_scope" : "invalid_changes",
                         std::to_string(rejected.size()) + " change(s) were refused; nothing was applied",
@@ -331,7 +345,6 @@ Reply SyncService::push(const Session& s, DecodedPush decoded) {
   }
   std::vector<std::optional<Json>> results;  // empty: applied as sent
   results.reserve(cs.changes.size());
-  AuditLog::SigningBatch signing(m_state.audit());  // the conflicts' entries get one signed head
   const int64_t startSeq = m_state.records().lastSeq();  // this changeset's log rows come after it
   for (size_t i = 0; i < cs.changes.size(); ++i) {
     const Change& c = cs.changes[i];

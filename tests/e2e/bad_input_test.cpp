@@ -98,6 +98,8 @@ TEST_CASE("bad input is refused with a JSON error and changes nothing", "[e2e][b
   }
   SECTION("another grid's household") {
     expectRefusal(post(newHousehold(synccore::newUuid(), "G02").dump(), auth), 403, "out_of_scope");
+    // Stamped in 1970 (validChange), before wang held G01: nothing of his to pass to the community (a move
+    // of his own household stamped while he held it goes to his supervisor: test_forwarded_edits.cpp).
     Json move = newHousehold(record);
     move["changes"] = Json::array({validChange(record, "grid", "G02")});
     expectRefusal(post(move.dump(), auth), 403, "out_of_scope");

@@ -56,7 +56,7 @@ TEST_CASE("a tablet holds exactly the households of its user's grids as they cha
   REQUIRE(gained["ok"] == true);
   CHECK(gained["removed"] == 0);
   REQUIRE(zhou.sync()["ok"] == true);
-  const Json server = zhou.snapshot();
+  Json server = zhou.snapshot();
   CHECK(wang.snapshot() == recordsOf(server, {h1, h2}, parents));
   CHECK(wang.snapshot()[h2]["fields"]["address"] == "玉泉家园8号楼");
   const Json reviews = Json::parse(wang.ok({"reviews", "--json"}));
@@ -69,9 +69,9 @@ TEST_CASE("a tablet holds exactly the households of its user's grids as they cha
   CHECK(wang.snapshot() == recordsOf(server, {h1, h2}, parents));
 
   // G01 taken away while an edit of its household waits on the tablet: a sign-in keeps that household
-  // (its edit is not sent yet); the next sync has the edit refused and keeps it as a notice, shown on
-  // the household's page, so the household stays until the worker has read it; the sync after that
-  // takes it off the tablet.
+  // (its edit is not sent yet); the next sync has the edit refused and passed to the community as an
+  // out_of_scope conflict, and keeps it as a notice saying so, shown on the household's page, so the
+  // household stays until the worker has read it; the sync after that takes it off the tablet.
   wang.ok({"household", "set", h1, "address=玉泉家园1号楼"});
   assignGrids(http, supervisor, "wang", {"G02"});
   wang.ok({"login", "--server", community.process().url(), "--user", "wang"}, "password-wang\n");
@@ -85,7 +85,20 @@ TEST_CASE("a tablet holds exactly the households of its user's grids as they cha
   REQUIRE(notices.size() == 1);
   CHECK(notices[0]["record"] == h1);
   CHECK(notices[0]["code"] == "out_of_scope");
+  CHECK(notices[0]["kind"] == "forwarded");
   CHECK(notices[0]["value"] == "玉泉家园1号楼");
+  CHECK(refused["forwarded"] == 1);
+  // The supervisor finds the edit in the inbox and takes it: the address is the server's, written by zhou.
+  const Json forwarded = Json::parse(zhou.ok({"conflicts", "--status", "open", "--kind", "out_of_scope", "--json"}));
+  REQUIRE(forwarded.size() == 1);
+  CHECK(forwarded[0]["id"] == notices[0]["conflict_id"]);
+  CHECK(forwarded[0]["record"] == h1);
+  CHECK(forwarded[0]["incoming"]["value"] == "玉泉家园1号楼");
+  CHECK(forwarded[0]["incoming"]["user"] == "wang");
+  zhou.ok({"resolve", forwarded[0]["id"], "--take", "incoming", "--reason", "王某移交前已核实"});
+  REQUIRE(zhou.sync()["ok"] == true);
+  server = zhou.snapshot();
+  CHECK(server[h1]["fields"]["address"] == "玉泉家园1号楼");
   CHECK(wang.ctl({"notices", "--dismiss", "999999"}).exitCode == 1);
   // An unknown id among known ones dismisses nothing.
   CHECK(wang.ctl({"notices", "--dismiss", std::to_string(notices[0]["id"].get<int64_t>()), "--dismiss", "999999"})

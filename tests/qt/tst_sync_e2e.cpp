@@ -209,6 +209,32 @@ class SyncE2eTest : public QObject {
     QVERIFY2(!sync().lastResult().contains(QStringLiteral("请校正日期和时间")), qPrintable(sync().lastResult()));
   }
 
+  void anEditOutsideTheWorkersGridsIsPassedToTheCommunity() {
+    // Wang notes something of a G01 household offline; meanwhile the community takes G01 from him.
+    const auto households = m_tablet->store().listHouseholds();
+    QVERIFY(!households.empty());
+    const std::string household = households.front().uuid;
+    QVERIFY(m_tablet->store().save({{"household", household, "", {{"remarks", "门口有台阶"}}}}).ok());
+    QCOMPARE(m_community->server({"user", "grids", "--name", "wang", "--grid", "G02"}).exitCode, 0);
+    sync().syncNow();
+    waitWhileSyncing();
+    QCOMPARE(sync().state(), SyncController::Idle);
+    // Said as passed on, not as refused: nothing the worker collected is lost with the notice.
+    QVERIFY2(sync().lastResult().contains(QStringLiteral(";1 条修改不在您的网格内,已转交社区审核")),
+             qPrintable(sync().lastResult()));
+    QVERIFY2(!sync().lastResult().contains(QStringLiteral("被退回")), qPrintable(sync().lastResult()));
+    const auto notices = m_tablet->store().notices();
+    QCOMPARE(notices.size(), size_t{1});
+    QCOMPARE(QString::fromStdString(notices[0].kind), QStringLiteral("forwarded"));
+    QVERIFY(!notices[0].conflictId.empty());
+    // G01 back to wang for the steps after this one: its households come back with the next sync.
+    QVERIFY(m_tablet->store().dismissNotice(notices[0].id));
+    QCOMPARE(m_community->server({"user", "grids", "--name", "wang", "--grid", "G01"}).exitCode, 0);
+    sync().syncNow();
+    waitWhileSyncing();
+    QCOMPARE(m_tablet->store().listHouseholds().size(), households.size());
+  }
+
   void revokedUserMustSignInAgain() {
     QCOMPARE(m_community->server({"user", "revoke", "--name", "wang"}).exitCode, 0);
     m_tablet->addHousehold("周八", "金凤小区9号");

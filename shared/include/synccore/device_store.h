@@ -85,6 +85,7 @@ struct PushBatch {
 /// What a refusal did to the outbox (DeviceStore::rejectChanges).
 struct RefusalOutcome {
   size_t moved = 0;          // refused entries that left the outbox as notices
+  size_t forwarded = 0;      // of those, edits the server passed to the community (out of the worker's grids)
   size_t resent = 0;         // refused as stamped in the server's future (clock_ahead): kept, to go again
   size_t restamped = 0;      // pending entries given new stamps from the server's clock (those and later ones)
   int64_t clockOffsetMs = 0;  // with a restamp: this tablet's wall clock minus the server's
@@ -93,7 +94,7 @@ struct RefusalOutcome {
 /// Something the worker should see after a sync: a conflict or a refused change.
 struct SyncNotice {
   int64_t id = 0;
-  std::string kind;  // conflict, rejected
+  std::string kind;  // conflict, rejected, forwarded (refused as out of scope, passed to the community)
   std::string recordType;
   std::string recordUuid;
   std::string field;

@@ -16,7 +16,8 @@ enum class MergeAction {
 };
 
 /// The kind of conflict logged, if any.
-enum class ConflictKind { None, ConcurrentEdit, EditVsDelete, DeleteVsEdit, DuplicatePerson };
+/// OutOfScope: an edit from a worker whose grids no longer hold the record, passed to the community.
+enum class ConflictKind { None, ConcurrentEdit, EditVsDelete, DeleteVsEdit, DuplicatePerson, OutOfScope };
 
 std::string_view conflictKindName(ConflictKind kind);
 std::optional<ConflictKind> conflictKindFromName(std::string_view name);

@@ -15,6 +15,7 @@ struct SyncSummary {
   bool ok = true;
   size_t pushed = 0, applied = 0, duplicate = 0, conflicts = 0, rejected = 0, pulled = 0;
   int attempts = 0;           // requests sent, retries included
+  size_t forwarded = 0;       // of the rejected, edits outside the worker's grids passed to the community
   size_t resubmitted = 0;     // returned households sent back to the supervisor
   size_t reviews = 0;         // review states received (returned, resubmitted, approved)
   size_t removed = 0;         // households no longer in the user's grids, removed from the tablet
