@@ -48,6 +48,19 @@ Json Conflict::toJson() const {
               {"created_at", createdAt}};
 }
 
+Conflict conflictAbout(const synccore::Change& change, const RecordInfo& record, const FieldSide& incoming) {
+  Conflict c;
+  c.recordUuid = change.record;
+  c.recordType = change.recordType;
+  c.household = record.household;
+  c.grid = record.grid;
+  c.field = change.field;
+  c.baseVersion = change.baseVersion ? Json(*change.baseVersion) : Json();
+  c.incomingSide = incoming.toJson();
+  c.incomingSide["received_at"] = utcNowIso();
+  return c;
+}
+
 ConflictStore::ConflictStore(synccore::Database& db, AuditLog& audit) : m_db(db), m_audit(audit) {
   m_db.exec(
       "CREATE TABLE IF NOT EXISTS conflicts(id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL,"

@@ -2,6 +2,8 @@
 // Conflicts found by the merge: their current state (open or decided), each change of state
 // also appended to the tamper-evident audit log.
 #include "audit_log.h"
+#include "record_store.h"
+#include "synccore/changeset.h"
 #include "synccore/sqlite.h"
 #include "synccore/survey_definition.h"
 
@@ -32,6 +34,11 @@ struct Conflict {
   std::string createdAt;
   Json toJson() const;
 };
+
+/// A conflict about one change to a record: where it is (record, household, grid, field, base) and the
+/// change's side as it arrived now; kind, status, policy, the server's side and the value in effect are
+/// the caller's to set.
+Conflict conflictAbout(const synccore::Change& change, const RecordInfo& record, const FieldSide& incoming);
 
 /// Filters for listing conflicts; empty members do not filter.
 struct ConflictFilter {

@@ -1,7 +1,5 @@
 #include "out_of_scope_forwarding.h"
 
-#include "server_time.h"
-
 #include <algorithm>
 
 namespace syncserver {
@@ -32,19 +30,12 @@ std::optional<Conflict> forwardOutOfScope(ServerState& state, const Session& ses
   if (!stamp || !wasTheirsBy(state, session, record, stamp->wallMs)) return std::nullopt;
   // The server's side with its writer: none for a field never set, or a record the push would create.
   const auto server = record.id != 0 ? state.records().field(change.record, change.field) : std::nullopt;
-  Conflict conflict;
+  Conflict conflict =
+      conflictAbout(change, record, FieldSide{value, change.hlc, session.user.name, device, change.changeId});
   conflict.kind = "out_of_scope";
   conflict.status = "open";
   conflict.policy = "review";
-  conflict.recordUuid = change.record;
-  conflict.recordType = change.recordType;
-  conflict.household = record.household;
-  conflict.grid = record.grid;
-  conflict.field = change.field;
-  conflict.baseVersion = change.baseVersion ? Json(*change.baseVersion) : Json();
   conflict.serverSide = server ? server->toJson() : Json();
-  conflict.incomingSide = FieldSide{value, change.hlc, session.user.name, device, change.changeId}.toJson();
-  conflict.incomingSide["received_at"] = utcNowIso();
   conflict.incomingSide["record_stored"] = record.id != 0;  // false: taking it creates the record
   conflict.provisional = server ? server->value : Json();
   return state.conflicts().forward(std::move(conflict), change.changeId, "system");

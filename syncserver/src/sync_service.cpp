@@ -196,19 +196,11 @@ std::optional<Json> SyncService::applyChange(const Session& s, const synccore::C
 
   std::string conflictId, conflictKind;  // of the last conflict this change logged
   const auto logConflict = [&](synccore::ConflictKind kind, bool open, Json serverJson, Json decisionJson) {
-    Conflict conflict;
+    Conflict conflict = conflictAbout(c, info, incoming);
     conflict.kind = std::string(synccore::conflictKindName(kind));
     conflict.status = open ? "open" : "auto_resolved";
     conflict.policy = std::string(synccore::mergePolicyName(policy));
-    conflict.recordUuid = c.record;
-    conflict.recordType = c.recordType;
-    conflict.household = info.household;
-    conflict.grid = info.grid;
-    conflict.field = c.field;
-    conflict.baseVersion = c.baseVersion ? Json(*c.baseVersion) : Json();
     conflict.serverSide = std::move(serverJson);
-    conflict.incomingSide = incoming.toJson();
-    conflict.incomingSide["received_at"] = utcNowIso();
     conflict.provisional = now ? now->value : Json();
     conflict.decision = std::move(decisionJson);
     auto added = m_state.conflicts().add(conflict, "system");

@@ -29,6 +29,12 @@ struct Community : WangsTablet {
     wang = signIn();
   }
 
+  /// Wang corrects the phone number offline; meanwhile the community gives G01 to someone else.
+  void phoneEditedThenG01Taken() {
+    REQUIRE(tablet.save({{"household", household, "", {{"phone", "13900000002"}}}}).ok());
+    takeG01();
+  }
+
   /// The open conflicts a supervisor sees.
   Json openConflicts(const std::string& supervisor, const std::string& kind = "out_of_scope") {
     const auto reply = conflicts.list(as(supervisor), {{"status", "open"}, {"kind", kind}});
@@ -60,9 +66,7 @@ struct Community : WangsTablet {
 TEST_CASE("an edit made before the worker's grid was taken goes to the grid's supervisor, who takes it",
           "[sync][forwarded]") {
   Community c;
-  // Wang corrects the phone number offline; meanwhile the community gives G01 to someone else.
-  REQUIRE(c.tablet.save({{"household", c.household, "", {{"phone", "13900000002"}}}}).ok());
-  c.takeG01();
+  c.phoneEditedThenG01Taken();
   const auto [batch, reply] = c.pushNext(403);
   const Json refused = reply.body["rejected"];
   REQUIRE(refused.size() == 1);
@@ -114,8 +118,7 @@ TEST_CASE("an edit made before the worker's grid was taken goes to the grid's su
 TEST_CASE("a forwarded edit left by the supervisor changes nothing; sent again it is not forwarded twice",
           "[sync][forwarded]") {
   Community c;
-  REQUIRE(c.tablet.save({{"household", c.household, "", {{"phone", "13900000002"}}}}).ok());
-  c.takeG01();
+  c.phoneEditedThenG01Taken();
   // The tablet did not keep the first answer (killed, connection cut): the same changeset comes again.
   const auto [batch, first] = c.pushNext(403);
   const auto again = c.service.push(c.wang, batch.toChangeset(c.tablet.deviceId()).toJson());
