@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config catch2 nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
-          libcurl4-openssl-dev libsqlite3-dev sqlite3 libssl-dev zlib1g-dev libzstd-dev libzip-dev libjemalloc-dev
+          libcurl4-openssl-dev libsqlite3-dev sqlite3 libssl-dev zlib1g-dev libzstd-dev libzip-dev libcsv-dev libjemalloc-dev
           python3 openssl
           # the tablet app (Qt 6.4), its offscreen tests and Chinese fonts for its screenshots
           qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins

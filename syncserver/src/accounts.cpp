@@ -100,17 +100,27 @@ Database& Accounts::createTables(Database& db) {
 
 void Accounts::addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                        const std::string& password) {
+  checkNewUser(name, grids);
+  checkPassword(password);
+  insertUser(name, role, grids, hashPassword(password));
+}
+
+void Accounts::checkNewUser(const std::string& name, const std::vector<std::string>& grids) const {
   static const std::regex namePattern("^[A-Za-z0-9_.-]{1,64}$");
   if (!std::regex_match(name, namePattern))
     throw AccountError("a user name is 1-64 letters, digits, '.', '_' or '-' / 用户名格式不正确");
   checkGrids(grids);
-  checkPassword(password);
   if (user(name)) throw AccountError("user " + name + " already exists / 用户已存在");
+}
+
+void Accounts::insertUser(const std::string& name, Role role, const std::vector<std::string>& grids,
+                          const std::string& passwordHash) {
+  checkNewUser(name, grids);
   m_db.cached("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")
       .bind(1, name)
       .bind(2, roleName(role))
       .bind(3, Json(grids).dump())
-      .bind(4, hashPassword(password))
+      .bind(4, passwordHash)
       .bind(5, isoNow())
       .run();
   m_tenures.change(name, {}, grids, wallMs());

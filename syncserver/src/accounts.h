@@ -57,6 +57,13 @@ class Accounts {
 
   void addUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                const std::string& password);
+  /// Throws AccountError unless a user of that name could be added with these grids (the name's form,
+  /// the grid codes, not taken yet).
+  void checkNewUser(const std::string& name, const std::vector<std::string>& grids) const;
+  /// Adds a user whose password was hashed beforehand (synccore::hashPassword): an import hashes
+  /// outside its transaction. Checks as checkNewUser.
+  void insertUser(const std::string& name, Role role, const std::vector<std::string>& grids,
+                  const std::string& passwordHash);
   /// Revokes a user and deletes their tokens; returns how many tokens that ended.
   size_t revokeUser(const std::string& name);
   /// Replaces a user's grids (scopes are read per request, so this holds from their next request on);

@@ -23,6 +23,20 @@ void AdminActions::addUser(const std::string& name, Role role, const std::vector
   });
 }
 
+void AdminActions::addUsers(const std::vector<AccountRow>& rows, const std::vector<std::string>& passwordHashes) {
+  synccore::Transaction tx(m_state.db());
+  AuditLog::SigningBatch signing(m_state.audit());  // one signed head for the whole file
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const AccountRow& row = rows[i];
+    m_state.accounts().insertUser(row.name, row.role, row.grids, passwordHashes.at(i));
+    Json body = userAdded(row.name, row.role, row.grids);
+    body["via"] = "import";
+    m_state.audit().append("user", m_actor, body);
+  }
+  signing.finish();
+  tx.commit();
+}
+
 Json AdminActions::userAdded(const std::string& name, Role role, const std::vector<std::string>& grids) {
   return Json{{"action", "add"}, {"user", name}, {"role", roleName(role)}, {"grids", grids}};
 }

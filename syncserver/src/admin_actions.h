@@ -2,6 +2,7 @@
 // Administrators' changes to users and grid names, each recorded in the audit log.
 #include "accounts.h"
 #include "server_state.h"
+#include "user_csv.h"
 
 #include <functional>
 #include <optional>
@@ -22,6 +23,9 @@ class AdminActions {
   AdminActions(ServerState& state, std::string actor);
 
   void addUser(const std::string& name, Role role, const std::vector<std::string>& grids, const std::string& password);
+  /// Adds every row's user with its password hash (same order), all in one transaction with one audit
+  /// entry each (marked "via": "import"): all of them or, when any is refused (AccountError), none.
+  void addUsers(const std::vector<AccountRow>& rows, const std::vector<std::string>& passwordHashes);
   void revokeUser(const std::string& name);
   /// Replaces a user's grids; returns the grids they had.
   std::vector<std::string> setGrids(const std::string& name, const std::vector<std::string>& grids);

@@ -5,6 +5,7 @@
 #include "demo_loader.h"
 #include "http_api.h"
 #include "server_state.h"
+#include "user_import.h"
 
 #include <CLI/CLI.hpp>
 
@@ -77,6 +78,18 @@ int runCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       AdminActions(state, commandLineActor()).addUser(name, *roleFromName(roleText), grids, password);
       out << "added " << roleText << " " << name << "\n";
       return 0;
+    };
+  });
+  std::string importFile, passwordsOut;
+  auto* import = user->add_subcommand(
+      "import", "add many users from a CSV file (columns name, role, grids), each with a generated password");
+  withDb(import);
+  import->add_option("--file", importFile, "the accounts file (UTF-8 CSV; docs/accounts-import.md)")->required();
+  import->add_option("--passwords-out", passwordsOut, "new file for the generated passwords (mode 0600)")->required();
+  import->callback([&] {
+    action = [&] {
+      ServerState state(db, keyFile);
+      return runUserImport(state, commandLineActor(), importFile, passwordsOut, out, err);
     };
   });
   auto* revoke = user->add_subcommand("revoke", "revoke a user and all their tokens");

@@ -1,6 +1,6 @@
 #include "audit_log.h"
 
-#include "csv.h"
+#include "csv_writer.h"
 
 #include "synccore/crypto_algorithms.h"
 #include "synccore/field_cipher.h"

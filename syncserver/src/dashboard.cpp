@@ -1,6 +1,6 @@
 #include "dashboard.h"
 
-#include "csv.h"
+#include "csv_writer.h"
 #include "synccore/derived_figures.h"
 #include "xlsx_writer.h"
 

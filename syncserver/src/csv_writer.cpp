@@ -1,4 +1,4 @@
-#include "csv.h"
+#include "csv_writer.h"
 
 #include <cstdlib>
 #include <string_view>
