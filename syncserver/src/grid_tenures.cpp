@@ -5,14 +5,14 @@
 namespace syncserver {
 
 GridTenures::GridTenures(synccore::Database& db) : m_db(db) {
+  const bool fresh = m_db.queryInteger("SELECT count(*) FROM sqlite_schema WHERE name='grid_tenures'") == 0;
   m_db.exec(
       "CREATE TABLE IF NOT EXISTS grid_tenures(user_name TEXT NOT NULL, grid TEXT NOT NULL, since_ms INTEGER NOT NULL,"
       " until_ms INTEGER);"
-      "CREATE INDEX IF NOT EXISTS grid_tenures_user ON grid_tenures(user_name, grid);"
-      // A file from before the history: every user has held their grids since time 0.
-      "INSERT INTO grid_tenures(user_name, grid, since_ms)"
-      " SELECT u.name, g.value, 0 FROM users u, json_each(u.grids) g"
-      " WHERE NOT EXISTS (SELECT 1 FROM grid_tenures t WHERE t.user_name = u.name)");
+      "CREATE INDEX IF NOT EXISTS grid_tenures_user ON grid_tenures(user_name, grid);");
+  // A file from before the history: every user has held their grids since time 0.
+  if (fresh)
+    m_db.exec("INSERT INTO grid_tenures(user_name, grid, since_ms) SELECT u.name, g.value, 0 FROM users u, json_each(u.grids) g");
 }
 
 void GridTenures::change(const std::string& user, const std::vector<std::string>& before,

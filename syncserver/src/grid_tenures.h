@@ -12,7 +12,7 @@ namespace syncserver {
 /// Kept by Accounts as grids are given and taken; users from before the table hold theirs since time 0.
 class GridTenures {
  public:
-  /// Creates the table; gives users who have no rows yet their current grids since time 0.
+  /// Creates the table; when it is new (a file from before it), every user holds their grids since time 0.
   explicit GridTenures(synccore::Database& db);
   /// Ends the spans of grids no longer held and opens spans for new ones, at `nowMs`.
   void change(const std::string& user, const std::vector<std::string>& before, const std::vector<std::string>& after,

@@ -273,3 +273,24 @@ TEST_CASE("a write into a grid the worker never held, or to a deleted household,
   CHECK(c.rowCounts() == before);
   for (const auto& n : c.tablet.notices()) CHECK(n.kind == "rejected");
 }
+
+TEST_CASE("a server file from before the grid history: its users have held their grids since time 0",
+          "[sync][forwarded]") {
+  TempDir dir;
+  const std::string path = dir.file("server.db");
+  {
+    syncserver::ServerState state(path);
+    state.accounts().addUser("wang", Role::Worker, {"G01", "G02"}, "password-wang");
+    state.db().exec("DROP TABLE grid_tenures");  // as the file was before 2026-11-25
+  }
+  syncserver::ServerState state(path);
+  const auto& tenures = state.accounts().tenures();
+  for (const std::string grid : {"G01", "G02"}) CHECK(tenures.heldDuring("wang", grid, 0, 1, 1));
+  CHECK_FALSE(tenures.heldDuring("wang", "G03", 0, syncserver::GridSpan::kOpen, 1));
+  // Taken from him now: held until now, not after.
+  state.accounts().setGrids("wang", {"G02"});
+  const int64_t now = synccore::HybridClock::systemWallMs();
+  CHECK(tenures.heldDuring("wang", "G01", 0, syncserver::GridSpan::kOpen, now));
+  CHECK_FALSE(tenures.heldDuring("wang", "G01", now + 1000, syncserver::GridSpan::kOpen, now + 2000));
+  CHECK(tenures.heldDuring("wang", "G02", now + 1000, syncserver::GridSpan::kOpen, now + 2000));
+}
