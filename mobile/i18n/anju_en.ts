@@ -292,6 +292,17 @@
         <source>采用网格外上报的修改</source>
         <translation>Take the edit</translation>
     </message>
+    <message numerus="yes">
+        <source>同时处理这条记录的其余 %n 项网格外修改</source>
+        <translation>
+            <numerusform>Also decide the %n other edit of this record from outside the grid</numerusform>
+            <numerusform>Also decide the %n other edits of this record from outside the grid</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 上报 · %2 天前</source>
+        <translation>sent by %1 · %2 days ago</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -1192,6 +1203,18 @@
     <message>
         <source>尚未走访</source>
         <translation>Not visited yet</translation>
+    </message>
+    <message>
+        <source>%1:%2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1、%2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>%1;%2:%3</source>
+        <translation>%1; %2: %3</translation>
     </message>
 </context>
 <context>

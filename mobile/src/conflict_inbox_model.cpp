@@ -1,5 +1,7 @@
 #include "conflict_inbox_model.h"
 
+#include <algorithm>
+
 #include "display_format.h"
 #include "session.h"
 #include "sync_controller.h"
@@ -96,13 +98,14 @@ QVariantMap ConflictInboxModel::rowFor(const Json& c) const {
           {"gridName", Session::instance()->gridName(QString::fromStdString(c.value("grid", "")))},
           {"household", household},
           {"fieldKey", QString::fromStdString(c.value("field", ""))},
+          {"record", QString::fromStdString(c.value("record", ""))},
           {"recordType", QString::fromStdString(c.value("record_type", ""))},
           {"field", field ? DisplayFormat::label(field->labels) : QString::fromStdString(c.value("field", ""))},
           {"fieldType", field ? QString::fromUtf8(synccore::fieldTypeName(field->type).data()) : QString()},
           {"base", c.contains("base_value") ? (base.is_null() ? tr("(空)") : show(base)) : tr("(未记录)")},
           {"server", side(c.value("server", Json()))},
           {"incoming", side(c.value("incoming", Json()))},
-          {"provisional", show(c.value("provisional_value", Json()))},
+          {"provisional", c.value("provisional_value", Json()).is_null() ? tr("(空)") : show(c.value("provisional_value", Json()))},
           {"ageDays", created.isValid() ? static_cast<int>(created.daysTo(QDateTime::currentDateTimeUtc())) : 0},
           {"createdAt", created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm"))}};
 }
@@ -159,6 +162,24 @@ void ConflictInboxModel::resolve(const QString& conflictId, const QString& take,
     body["value"] = parsed.value;
   }
   decide(conflictId, "resolve", body);
+}
+
+void ConflictInboxModel::resolveWholeRecord(const QString& conflictId, const QString& take, const QString& reason) {
+  decide(conflictId, "resolve",
+         Json{{"take", take.toStdString()}, {"same_record", true}, {"reason", reason.trimmed().toStdString()}});
+}
+
+int ConflictInboxModel::otherForwardedOfRecord(const QString& conflictId) const {
+  const auto forwardedOpen = [](const QVariantMap& r) {
+    return r.value("kind").toString() == QLatin1String("out_of_scope") && r.value("status").toString() == QLatin1String("open");
+  };
+  QString record;
+  for (const auto& r : m_rows)
+    if (r.value("id").toString() == conflictId && forwardedOpen(r)) record = r.value("record").toString();
+  if (record.isEmpty()) return 0;
+  return static_cast<int>(std::count_if(m_rows.begin(), m_rows.end(), [&](const QVariantMap& r) {
+    return forwardedOpen(r) && r.value("record").toString() == record && r.value("id").toString() != conflictId;
+  }));
 }
 
 void ConflictInboxModel::merge(const QString& conflictId, const QString& keep, bool mergeHouseholds,

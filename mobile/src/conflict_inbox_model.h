@@ -51,6 +51,11 @@ class ConflictInboxModel : public QAbstractListModel {
   /// The answer arrives as resolved(); afterwards the list reloads and a sync fetches the decision.
   Q_INVOKABLE void resolve(const QString& conflictId, const QString& take, const QString& valueText,
                            const QString& reason);
+  /// Takes ("remote") or leaves ("local") an edit passed to the community together with every other
+  /// listed open one of the same record (a visit recorded after its household left the worker).
+  Q_INVOKABLE void resolveWholeRecord(const QString& conflictId, const QString& take, const QString& reason);
+  /// How many other listed open edits passed to the community belong to that conflict's record.
+  Q_INVOKABLE int otherForwardedOfRecord(const QString& conflictId) const;
   /// Merges the two persons of a duplicate_person conflict: keep "local" (registered first) or "remote",
   /// optionally joining the duplicate's household into the kept one.
   Q_INVOKABLE void merge(const QString& conflictId, const QString& keep, bool mergeHouseholds, const QString& reason);

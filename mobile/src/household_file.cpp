@@ -1,5 +1,7 @@
 #include "household_file.h"
 
+#include <map>
+
 #include "display_format.h"
 #include "session.h"
 
@@ -33,7 +35,7 @@ HouseholdFile::HouseholdFile(QObject* parent)
       m_members({"uuid", "name", "relation", "isHead", "sex", "age", "idNumber", "labour", "work", "notices"}),
       m_visits({"uuid", "date", "kind", "met", "notes", "problems", "followUp"}),
       m_sections({"key", "label", "answered", "total"}),
-      m_notices({"id", "kind", "record", "field", "value", "sensitive", "message", "conflictId"}),
+      m_notices({"id", "ids", "kind", "record", "field", "fields", "value", "sensitive", "message", "conflictId"}),
       m_reviewComments({"record", "field", "comment"}) {
   if (Session* session = Session::instance())
     connect(session, &Session::dataChanged, this, &HouseholdFile::reload);
@@ -142,20 +144,40 @@ void HouseholdFile::reload() {
   m_sections.setRows(sectionRows);
 
   QList<QVariantMap> noticeRows;
+  std::map<std::string, qsizetype> forwardedRow;  // by record: one card for a record's edits passed on
   for (const auto& n : notices) {
     auto name = recordNames.find(n.recordUuid);
     if (name == recordNames.end()) continue;
     const auto* def = definition.record(n.recordType);
     const auto* field = def ? def->field(n.field) : nullptr;
-    noticeRows << QVariantMap{
-        {"id", static_cast<int>(n.id)},
-        {"kind", QString::fromStdString(n.kind)},
-        {"record", name->second},
-        {"field", field ? DisplayFormat::label(field->labels) : QString::fromStdString(n.field)},
-        {"value", field ? DisplayFormat::text(*field, n.value) : QString::fromStdString(n.value.dump())},
-        {"sensitive", field && field->isSensitive()},
-        {"message", DisplayFormat::chosen(n.messageZh, n.messageEn)},
-        {"conflictId", QString::fromStdString(n.conflictId)}};
+    const QString label = field ? DisplayFormat::label(field->labels) : QString::fromStdString(n.field);
+    const QString value = field ? DisplayFormat::text(*field, n.value) : QString::fromStdString(n.value.dump());
+    const bool sensitive = field && field->isSensitive();
+    if (const auto grouped = forwardedRow.find(n.recordUuid); n.kind == "forwarded" && grouped != forwardedRow.end()) {
+      // The same record's other fields join its card: "field: value; …", a sensitive value masked.
+      QVariantMap& row = noticeRows[grouped->second];
+      if (row.value("fields").toInt() == 1)
+        row["value"] = tr("%1:%2").arg(row.value("field").toString(),
+                                      row.value("sensitive").toBool() ? DisplayFormat::mask(row.value("value").toString())
+                                                                      : row.value("value").toString());
+      row["field"] = tr("%1、%2").arg(row.value("field").toString(), label);
+      row["value"] = tr("%1;%2:%3").arg(row.value("value").toString(), label, sensitive ? DisplayFormat::mask(value) : value);
+      row["sensitive"] = false;
+      row["fields"] = row.value("fields").toInt() + 1;
+      row["ids"] = row.value("ids").toList() << static_cast<int>(n.id);
+      continue;
+    }
+    if (n.kind == "forwarded") forwardedRow[n.recordUuid] = noticeRows.size();
+    noticeRows << QVariantMap{{"id", static_cast<int>(n.id)},
+                              {"ids", QVariantList{static_cast<int>(n.id)}},
+                              {"kind", QString::fromStdString(n.kind)},
+                              {"record", name->second},
+                              {"field", label},
+                              {"fields", 1},
+                              {"value", value},
+                              {"sensitive", sensitive},
+                              {"message", DisplayFormat::chosen(n.messageZh, n.messageEn)},
+                              {"conflictId", QString::fromStdString(n.conflictId)}};
   }
   m_notices.setRows(noticeRows);
   loadReview(recordNames);
@@ -224,6 +246,12 @@ bool HouseholdFile::resubmit(const QString& note) {
 
 void HouseholdFile::dismissNotice(int id) {
   if (Session::instance()->store().dismissNotice(id)) Session::instance()->notifyDataChanged();
+}
+
+void HouseholdFile::dismissNotices(const QVariantList& ids) {
+  bool any = false;
+  for (const QVariant& id : ids) any = Session::instance()->store().dismissNotice(id.toInt()) || any;
+  if (any) Session::instance()->notifyDataChanged();
 }
 
 }  // namespace anju

@@ -62,6 +62,8 @@ class HouseholdFile : public QObject {
   Q_INVOKABLE QString deleteHousehold();
   /// The worker has read a conflict or refusal notice.
   Q_INVOKABLE void dismissNotice(int id);
+  /// The worker has read a card of several notices (a record's edits passed to the community: `ids`).
+  Q_INVOKABLE void dismissNotices(const QVariantList& ids);
   /// The worker fixed a returned household: it goes back to the supervisor on the next sync.
   Q_INVOKABLE bool resubmit(const QString& note);
 

@@ -6,6 +6,7 @@
 #include "sync_controller.h"
 
 #include <QCommandLineParser>
+#include <QDate>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFont>
@@ -122,10 +123,11 @@ int main(int argc, char* argv[]) {
     QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 1);
     QObject* inboxPage = tour.find("conflictInbox");
     auto* inbox = inboxPage ? inboxPage->findChild<QAbstractItemModel*>() : nullptr;
-    const auto select = [&](const QString& kind) {
+    const auto select = [&](const QString& kind, const QString& recordType = {}) {
       for (int row = 0; inbox && row < inbox->rowCount(); ++row) {
         const QVariant conflict = inbox->data(inbox->index(row, 0), Qt::UserRole + 1);
         if (conflict.toMap().value(QStringLiteral("kind")).toString() != kind) continue;
+        if (!recordType.isEmpty() && conflict.toMap().value(QStringLiteral("recordType")).toString() != recordType) continue;
         QQmlProperty::write(inboxPage, "current", conflict);
         return true;
       }
@@ -135,9 +137,10 @@ int main(int argc, char* argv[]) {
     if (!select(QStringLiteral("concurrent_edit"))) return fail("no concurrent edit in the inbox");
     QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已电话核实户主,以门牌为准"));
     if (!tour.shoot("10-conflict-inbox")) return 1;
-    // 18. The worker's edit of the household moved to G03, passed to the community instead of lost.
-    if (!select(QStringLiteral("out_of_scope"))) return fail("no forwarded edit in the inbox");
-    QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已与新网格员核实,地址以此为准"));
+    // 18. The worker's visit to the household moved to G03, passed to the community instead of lost:
+    // one of its fields, to be taken with the rest of the visit.
+    if (!select(QStringLiteral("out_of_scope"), QStringLiteral("visit"))) return fail("no forwarded visit in the inbox");
+    QQmlProperty::write(tour.find("reasonField"), "text", QStringLiteral("已与新网格员核实,走访属实"));
     if (!tour.shoot("18-forwarded-edit")) return 1;
     // The dashboard: indicators per grid, as a chart and a table.
     QQmlProperty::write(tour.find("roleTabs"), "currentIndex", 2);
@@ -233,8 +236,11 @@ int main(int argc, char* argv[]) {
   // the household stays on the tablet, read only, with a notice saying so until the worker has read it
   // (screenshots 14 and 15).
   if (parser.isSet("moved-household")) {
+    const std::string moved = parser.value("moved-household").toStdString();
+    const std::string today = QDate::currentDate().toString(Qt::ISODate).toStdString();
     const auto result = session.store().save(
-        {{"household", parser.value("moved-household").toStdString(), "", {{"address", "玉泉家园5号楼1单元102室"}}}});
+        {{"household", moved, "", {{"address", "玉泉家园5号楼1单元102室"}}},
+         {"visit", "", moved, {{"visit_date", today}, {"kind", "revisit"}, {"met", "户主本人"}, {"notes", "户主在家,反映楼道灯坏了"}}}});
     if (!result.ok()) return fail("the edit of the moved household");
   }
   sync.syncNow();

@@ -8,13 +8,14 @@ import Anju.Ui
 Rectangle {
     id: card
     required property int id
+    required property var ids  // every notice this card shows (a record's edits passed on together)
     required property string kind
     required property string record
     required property string field
     required property string value
     required property bool sensitive
     required property string message
-    signal dismissed(int id)
+    signal dismissed(var ids)
 
     implicitHeight: column.implicitHeight + 2 * Theme.gap
     radius: Theme.radius
@@ -42,8 +43,16 @@ Rectangle {
             }
             RowLayout {
                 visible: card.value.length > 0
-                Label { text: qsTr("您填写的值:") }
-                MaskedText { value: card.value; masked: card.sensitive; Layout.fillWidth: true }
+                Layout.fillWidth: true
+                Label { text: qsTr("您填写的值:"); Layout.alignment: Qt.AlignTop }
+                // A record's several edits make a long line: it wraps beside the button.
+                MaskedText {
+                    value: card.value
+                    masked: card.sensitive
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 0
+                }
             }
             Label {
                 visible: card.message.length > 0
@@ -55,7 +64,7 @@ Rectangle {
         }
         TouchButton {
             text: qsTr("知道了")
-            onClicked: card.dismissed(card.id)
+            onClicked: card.dismissed(card.ids)
         }
     }
 }

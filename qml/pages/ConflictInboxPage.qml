@@ -120,7 +120,10 @@ Item {
                         }
                         Label { text: conflict.household; color: Theme.secondaryText; elide: Text.ElideRight; Layout.fillWidth: true }
                         Label {
-                            text: qsTr("%1 与 %2 · %3 天前").arg(conflict.server.user).arg(conflict.incoming.user).arg(conflict.ageDays)
+                            // A field no one set on the server (a record the worker created) has one side only.
+                            text: conflict.server.user.length > 0
+                                  ? qsTr("%1 与 %2 · %3 天前").arg(conflict.server.user).arg(conflict.incoming.user).arg(conflict.ageDays)
+                                  : qsTr("%1 上报 · %2 天前").arg(conflict.incoming.user).arg(conflict.ageDays)
                             color: Theme.secondaryText
                             font.pixelSize: Theme.smallFont
                         }
@@ -261,21 +264,38 @@ Item {
                                 }
                             }
                         }
+                        CheckBox {
+                            id: wholeRecord
+                            objectName: "wholeRecord"
+                            // The other fields of the same record passed on with it (a visit recorded offline).
+                            readonly property int others: page.forwarded && inbox.count > 0 ? inbox.otherForwardedOfRecord(page.current.id) : 0
+                            visible: others > 0
+                            checked: true
+                            text: qsTr("同时处理这条记录的其余 %n 项网格外修改", "", others)
+                            implicitHeight: Theme.touch
+                        }
                         Flow {
                             Layout.fillWidth: true
                             spacing: Theme.gap
                             visible: page.current && page.current.kind !== "duplicate_person"
+                            // Takes or leaves the selected conflict (with the rest of its record when ticked).
+                            function decide(take) {
+                                if (wholeRecord.visible && wholeRecord.checked)
+                                    inbox.resolveWholeRecord(page.current.id, take, reason.text)
+                                else
+                                    inbox.resolve(page.current.id, take, "", reason.text)
+                            }
                             TouchButton {
                                 objectName: "takeServer"
                                 readonly property bool deleteKind: page.current && page.current.kind.indexOf("delete") >= 0
                                 text: deleteKind ? qsTr("恢复记录") : page.forwarded ? qsTr("不采用") : qsTr("采用服务器上的值")
-                                onClicked: inbox.resolve(page.current.id, deleteKind ? "restore" : "local", "", reason.text)
+                                onClicked: parent.decide(deleteKind ? "restore" : "local")
                             }
                             TouchButton {
                                 objectName: "takeIncoming"
                                 readonly property bool deleteKind: page.current && page.current.kind.indexOf("delete") >= 0
                                 text: deleteKind ? qsTr("确认删除") : page.forwarded ? qsTr("采用网格外上报的修改") : qsTr("采用本次上报的值")
-                                onClicked: inbox.resolve(page.current.id, deleteKind ? "confirm_delete" : "remote", "", reason.text)
+                                onClicked: parent.decide(deleteKind ? "confirm_delete" : "remote")
                             }
                         }
                         RowLayout {

@@ -116,7 +116,7 @@ Page {
                     Layout.fillWidth: true
                     Layout.leftMargin: Theme.gap
                     Layout.rightMargin: Theme.gap
-                    onDismissed: (id) => file.dismissNotice(id)
+                    onDismissed: (ids) => file.dismissNotices(ids)
                 }
             }
 

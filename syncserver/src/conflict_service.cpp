@@ -129,7 +129,7 @@ Json ConflictService::write(const std::string& actor, const RecordInfo& record, 
 
 Reply ConflictService::resolve(const Session& s, const std::string& conflictId, const Json& body) {
   if (s.user.role != Role::Supervisor) return forbidden();
-  if (auto bad = checkMembers(body, {"take", "value", "reason"})) return *bad;
+  if (auto bad = checkMembers(body, {"take", "value", "reason", "same_record"})) return *bad;
   if (auto bad = checkReason(body)) return *bad;
   const bool hasTake = body.contains("take"), hasValue = body.contains("value");
   static const std::set<std::string> takes = {"server", "incoming", "local", "remote", "restore", "confirm_delete"};
@@ -152,11 +152,11 @@ Reply ConflictService::resolve(const Session& s, const std::string& conflictId, 
   if (!deleteKind && (take == "restore" || take == "confirm_delete"))
     return Reply::error(400, "bad_request", "restore and confirm_delete are for edit/delete conflicts",
                         "恢复或确认删除只用于修改与删除的冲突");
-  if (conflict.kind == "out_of_scope") {
-    auto taken = takeForwarded(s.user.name, conflict, take, body, changes);
-    if (auto* refusal = std::get_if<Reply>(&taken)) return *refusal;
-    finalValue = std::get<Value>(taken);
-  } else if (!deleteKind) {
+  if (conflict.kind == "out_of_scope") return resolveForwarded(s, conflict, take, body, tx);
+  if (body.contains("same_record"))
+    return Reply::error(400, "bad_request", "same_record is for edits passed to the community (out_of_scope)",
+                        "same_record 只用于网格外的修改");
+  if (!deleteKind) {
     finalValue = take == "server" ? conflict.serverSide.value("value", Json())
                  : take == "incoming" ? conflict.incomingSide.value("value", Json())
                                       : body["value"];
@@ -192,43 +192,6 @@ std::optional<Reply> ConflictService::checkValue(const Conflict& conflict, Value
   auto failures = validator.checkValue(conflict.recordType, conflict.recordUuid, conflict.field, value);
   if (failures.empty()) return std::nullopt;
   return Reply::error(422, "invalid_value", failures[0].messageEn, failures[0].messageZh);
-}
-
-std::variant<Value, Reply> ConflictService::takeForwarded(const std::string& actor, const Conflict& conflict,
-                                                          const std::string& take, const Json& body, Json& changes) {
-  auto& records = m_state.records();
-  auto info = records.record(conflict.recordUuid);
-  const auto current = records.field(conflict.recordUuid, conflict.field);
-  // Leaving the edit writes nothing: the server kept its value all along.
-  if (take == "server") return conflict.field == kDeletedField ? Value("kept") : current ? current->value : Value();
-  if (info && info->deleted)
-    return Reply::error(409, "stale", "the record was deleted since; the edit can no longer be taken",
-                        "该记录已被删除,无法再采用此修改");
-  if (conflict.field == kDeletedField) {
-    if (take != "incoming")
-      return Reply::error(400, "bad_request", "a forwarded delete is taken (incoming) or left (server)",
-                          "网格外的删除只能采用或不采用");
-    if (info) changes.push_back(write(actor, *info, kDeletedField, true));
-    return Value("deleted");
-  }
-  Value value = take == "incoming" ? conflict.incomingSide.value("value", Json()) : body["value"];
-  if (auto invalid = checkValue(conflict, value)) return *invalid;
-  if (!info) {
-    // A record the worker created after its grid left them: created now, under its household.
-    const bool household = conflict.recordType == "household";
-    const auto parent = household ? std::nullopt : records.record(conflict.household);
-    if (!household && (!parent || parent->deleted))
-      return Reply::error(409, "needs_household", "take the household's own record first",
-                          "请先采用该户本身的记录");
-    RecordInfo created{conflict.recordUuid, conflict.recordType, household ? "" : parent->uuid,
-                       household ? conflict.recordUuid : parent->uuid, household ? conflict.grid : parent->grid,
-                       false, std::nullopt};
-    records.createRecord(created);
-    info = created;
-    if (household && conflict.field != "grid") changes.push_back(write(actor, *info, "grid", Value(conflict.grid)));
-  }
-  if (!current || current->value != value) changes.push_back(write(actor, *info, conflict.field, value));
-  return value;
 }
 
 std::string ConflictService::copyInto(const std::string& actor, const std::string& uuid, const RecordInfo& household,

@@ -24,7 +24,8 @@ class ConflictService {
   Reply list(const Session& session, const QueryParams& query);
   /// GET /v1/conflicts/<id>/history: the conflict and every audit entry about it.
   Reply history(const Session& session, const std::string& conflictId);
-  /// POST /v1/conflicts/<id>/resolve: take a side, a merged value, restore or confirm a delete.
+  /// POST /v1/conflicts/<id>/resolve: take a side, a merged value, restore or confirm a delete; for an
+  /// edit passed to the community, optionally every open one of the same record.
   Reply resolve(const Session& session, const std::string& conflictId, const Json& body);
   /// POST /v1/conflicts/<id>/merge: merges two person records with one ID number into one.
   Reply merge(const Session& session, const std::string& conflictId, const Json& body);
@@ -43,6 +44,10 @@ class ConflictService {
   /// when the worker made it after its grid left them. Returns the final value, or the refusal.
   std::variant<Value, Reply> takeForwarded(const std::string& actor, const Conflict& conflict, const std::string& take,
                                            const Json& body, Json& changes);
+  /// Decides an out_of_scope conflict and, with "same_record": true, every other open one of its record
+  /// that the supervisor may decide (deletes last), inside `tx`: all of them or, on a refusal, none.
+  Reply resolveForwarded(const Session& session, const Conflict& conflict, const std::string& take, const Json& body,
+                         synccore::Transaction& tx);
   /// Copies a record's fields into a new record under another household; returns the new uuid.
   std::string copyInto(const std::string& actor, const std::string& uuid, const RecordInfo& household,
                        const std::map<std::string, Value>& overrides, Json& changes);

@@ -116,13 +116,19 @@ std::string TempTablet::addVisit(const std::string& household, const std::string
   return save({{"visit", "", household, values, false, false}}).front();
 }
 
-void TempTablet::refuse(const std::string& uuid, const std::string& field, const std::string& message) {
+void TempTablet::refuse(const std::string& uuid, const std::string& field, const std::string& message,
+                        const std::string& forwardedAs) {
   // As a push does: the outbox goes as one batch and the server refuses this entry of it.
   const synccore::PushBatch batch = store().nextPushBatch(std::numeric_limits<size_t>::max());
   for (const auto& e : batch.entries)
     if (e.recordUuid == uuid && e.field == field) {
-      store().rejectChanges(batch, synccore::Json::array(
-          {{{"change_id", e.changeId}, {"code", "forbidden"}, {"message_zh", message}, {"message", message}}}));
+      synccore::Json refusal{{"change_id", e.changeId}, {"code", forwardedAs.empty() ? "forbidden" : "out_of_scope"},
+                             {"message_zh", message}, {"message", message}};
+      if (!forwardedAs.empty()) {
+        refusal["forwarded"] = true;
+        refusal["conflict_id"] = forwardedAs;
+      }
+      store().rejectChanges(batch, synccore::Json::array({refusal}));
       m_session->notifyDataChanged();
       return;
     }

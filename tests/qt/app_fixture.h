@@ -56,8 +56,10 @@ class TempTablet {
   std::string addVisit(const std::string& household, const std::string& date, const std::string& nextDue = {});
   /// Deletes a household (gone from the lists, as after a sync that deleted it) and tells the views.
   void removeHousehold(const std::string& household);
-  /// Turns the first outbox entry of the record's field into a server refusal notice.
-  void refuse(const std::string& uuid, const std::string& field, const std::string& message);
+  /// Turns the first outbox entry of the record's field into a server refusal notice; with a conflict id,
+  /// a refusal the server passed to the community as that conflict (a "forwarded" notice).
+  void refuse(const std::string& uuid, const std::string& field, const std::string& message,
+              const std::string& forwardedAs = {});
   /// A sync in which the server applied every pending change as sent, then sent a supervisor's move
   /// of `household` to `grid` (a pulled change at seq 99).
   void pullGridMove(const std::string& household, const std::string& grid);

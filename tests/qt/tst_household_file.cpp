@@ -121,6 +121,29 @@ class HouseholdFileTest : public QObject {
     QCOMPARE(m_file->notices()->rowCount(), 0);
   }
 
+  void editsPassedToTheCommunityShowAsOneCardPerRecord() {
+    // Two fields of the head passed on (the household left the worker's grids): one card naming both,
+    // the ID number masked; 知道了 dismisses both. Another record's edit keeps a card of its own.
+    const std::string message = "网格 G03 不在您的负责范围内,此修改已转交社区审核";
+    m_tablet->refuse(m_head, "name", message, "conflict-1");
+    m_tablet->refuse(m_head, "id_number", message, "conflict-2");
+    m_tablet->refuse(m_child, "name", message, "conflict-3");
+    QCOMPARE(m_file->notices()->rowCount(), 2);
+    const QVariantMap head = m_file->notices()->rows().front();
+    QCOMPARE(head.value("kind").toString(), QStringLiteral("forwarded"));
+    QCOMPARE(head.value("record").toString(), QStringLiteral("马文明"));
+    QCOMPARE(head.value("field").toString(), QStringLiteral("姓名、居民身份证号"));
+    QCOMPARE(head.value("value").toString(),
+             QStringLiteral("姓名:马文明;居民身份证号:") + anju::DisplayFormat::mask(QString::fromStdString(m_headId)));
+    QCOMPARE(head.value("sensitive").toBool(), false);  // masked in the text already
+    QCOMPARE(head.value("ids").toList().size(), 2);
+    QCOMPARE(m_file->notices()->rows().at(1).value("ids").toList().size(), 1);
+    m_file->dismissNotices(head.value("ids").toList());
+    QCOMPARE(m_file->notices()->rowCount(), 1);
+    m_file->dismissNotices(m_file->notices()->rows().front().value("ids").toList());
+    QCOMPARE(m_file->notices()->rowCount(), 0);
+  }
+
   void deletingAMemberUpdatesTheFile() {
     QCOMPARE(m_file->deleteMember(QString::fromStdString(m_child)), QString());
     QCOMPARE(m_file->members()->rowCount(), 2);

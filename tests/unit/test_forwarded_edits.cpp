@@ -178,6 +178,55 @@ TEST_CASE("a household moved to another grid: the worker's edit and new visit go
   CHECK(fields.at("notes").value == "户主在家");
 }
 
+TEST_CASE("a forwarded new visit is taken whole with one decision", "[sync][forwarded]") {
+  Community c;
+  const SaveResult visit = c.tablet.save(
+      {{"visit", "", c.household, {{"visit_date", "2026-11-20"}, {"kind", "revisit"}, {"notes", "户主在家"}}}});
+  REQUIRE(visit.ok());
+  REQUIRE(c.tablet.save({{"household", c.household, "", {{"phone", "13900000002"}}}}).ok());
+  c.takeG01();
+  const Json refused = c.pushRefused(403);
+  std::string chosen;
+  for (const Json& o : c.openConflicts("li"))
+    if (o["record"] == visit.uuids.front() && o["field"] == "notes") chosen = o["id"];
+  REQUIRE_FALSE(chosen.empty());
+  // Refused as a whole: a value is for one field; same_record is a flag.
+  CHECK(c.resolve("li", chosen, {{"value", "x"}, {"same_record", true}}).status == 400);
+  CHECK(c.resolve("li", chosen, {{"take", "incoming"}, {"same_record", "yes"}}).status == 400);
+  CHECK(c.openConflicts("li").size() == refused.size());
+
+  const auto taken = c.resolve("li", chosen, {{"take", "incoming"}, {"same_record", true}});
+  INFO(taken.body.dump());
+  REQUIRE(taken.status == 200);
+  CHECK(taken.body["also_decided"].size() == refused.size() - 2);  // the visit's other fields
+  const auto fields = c.serverFields(visit.uuids.front());
+  CHECK(fields.at("visit_date").value == "2026-11-20");
+  CHECK(fields.at("kind").value == "revisit");
+  CHECK(fields.at("notes").value == "户主在家");
+  // The phone number is another record's edit: still open, for its own decision.
+  const Json left = c.openConflicts("li");
+  REQUIRE(left.size() == 1);
+  CHECK(left[0]["field"] == "phone");
+}
+
+TEST_CASE("same_record is only for edits passed to the community", "[sync][forwarded]") {
+  Community c;
+  // An ordinary review conflict: li and wang change the address from the same base.
+  syncserver::Conflict conflict;
+  conflict.kind = "concurrent_edit";
+  conflict.status = "open";
+  conflict.policy = "review";
+  conflict.recordUuid = conflict.household = c.household;
+  conflict.recordType = "household";
+  conflict.grid = "G01";
+  conflict.field = "address";
+  conflict.serverSide = conflict.incomingSide = conflict.provisional = Json::object();
+  synccore::Transaction tx(c.state.db());
+  const std::string id = c.state.conflicts().add(conflict, "system").id;
+  tx.commit();
+  CHECK(c.resolve("li", id, {{"take", "server"}, {"same_record", true}}).status == 400);
+}
+
 TEST_CASE("a household created before the grid was taken: its members wait for the household's own record",
           "[sync][forwarded]") {
   Community c;
