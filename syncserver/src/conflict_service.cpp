@@ -161,6 +161,7 @@ Reply ConflictService::resolve(const Session& s, const std::string& conflictId, 
                  : take == "incoming" ? conflict.incomingSide.value("value", Json())
                                       : body["value"];
     if (auto invalid = checkValue(conflict, finalValue)) return *invalid;
+    if (auto refusal = checkGridMove(s, conflict, finalValue)) return *refusal;
     auto current = m_state.records().field(conflict.recordUuid, conflict.field);
     if (!current || current->value != finalValue)
       changes.push_back(write(s.user.name, *info, conflict.field, finalValue));
@@ -185,6 +186,12 @@ Reply ConflictService::resolve(const Session& s, const std::string& conflictId, 
   m_state.conflicts().decide(conflictId, decision, s.user.name);
   tx.commit();
   return Reply{200, Json{{"conflict", view(*m_state.conflicts().get(conflictId))}}};
+}
+
+std::optional<Reply> ConflictService::checkGridMove(const Session& s, const Conflict& conflict, const Value& value) const {
+  if (conflict.recordType != "household" || conflict.field != "grid" || !value.is_string() || s.mayAccessGrid(value))
+    return std::nullopt;
+  return outOfScope(value.get<std::string>());
 }
 
 std::optional<Reply> ConflictService::checkValue(const Conflict& conflict, Value& value) const {

@@ -42,8 +42,11 @@ class ConflictService {
   std::optional<Reply> checkValue(const Conflict& conflict, Value& value) const;
   /// Takes (incoming or a value) or leaves (server) an out_of_scope conflict's edit; creates the record
   /// when the worker made it after its grid left them. Returns the final value, or the refusal.
-  std::variant<Value, Reply> takeForwarded(const std::string& actor, const Conflict& conflict, const std::string& take,
+  std::variant<Value, Reply> takeForwarded(const Session& session, const Conflict& conflict, const std::string& take,
                                            const Json& body, Json& changes);
+  /// A decided household grid the supervisor does not cover is refused (403 out_of_scope), as a push of it
+  /// would be: a decision cannot move a household out of the supervisor's community.
+  std::optional<Reply> checkGridMove(const Session& session, const Conflict& conflict, const Value& value) const;
   /// Decides an out_of_scope conflict and, with "same_record": true, every other open one of its record
   /// that the supervisor may decide (deletes last), inside `tx`: all of them or, on a refusal, none.
   Reply resolveForwarded(const Session& session, const Conflict& conflict, const std::string& take, const Json& body,

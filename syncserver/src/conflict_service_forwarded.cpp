@@ -10,7 +10,7 @@ namespace syncserver {
 
 using synccore::kDeletedField;
 
-std::variant<Value, Reply> ConflictService::takeForwarded(const std::string& actor, const Conflict& conflict,
+std::variant<Value, Reply> ConflictService::takeForwarded(const Session& s, const Conflict& conflict,
                                                           const std::string& take, const Json& body, Json& changes) {
   auto& records = m_state.records();
   auto info = records.record(conflict.recordUuid);
@@ -24,11 +24,13 @@ std::variant<Value, Reply> ConflictService::takeForwarded(const std::string& act
     if (take != "incoming")
       return Reply::error(400, "bad_request", "a forwarded delete is taken (incoming) or left (server)",
                           "网格外的删除只能采用或不采用");
-    if (info) changes.push_back(write(actor, *info, kDeletedField, true));
+    if (info) changes.push_back(write(s.user.name, *info, kDeletedField, true));
     return Value("deleted");
   }
   Value value = take == "incoming" ? conflict.incomingSide.value("value", Json()) : body["value"];
   if (auto invalid = checkValue(conflict, value)) return *invalid;
+  if (auto refusal = checkGridMove(s, conflict, value)) return *refusal;
+  const std::string& actor = s.user.name;
   if (!info) {
     // A record the worker created after its grid left them: created now, under its household.
     const bool household = conflict.recordType == "household";
@@ -74,7 +76,7 @@ Reply ConflictService::resolveForwarded(const Session& s, const Conflict& confli
   Json alsoDecided = Json::array();
   for (const Conflict& c : batch) {
     Json changes = Json::array();
-    auto taken = takeForwarded(s.user.name, c, take, body, changes);
+    auto taken = takeForwarded(s, c, take, body, changes);
     if (auto* refusal = std::get_if<Reply>(&taken)) return *refusal;  // nothing of the batch is kept
     Json decision{{"by", s.user.name}, {"at", utcNowIso()}, {"reason", body["reason"]}, {"take", take},
                   {"final_value", std::get<Value>(taken)}, {"changes", changes}};

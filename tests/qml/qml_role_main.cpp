@@ -113,6 +113,8 @@ class RoleSetup : public QObject {
     m_data.m_user = qEnvironmentVariable("ANJU_TEST_USER", QStringLiteral("sun"));
 
     buildCommunity();
+    // tst_forwarded_inbox.qml's run: a worker's edits passed to the community, before the tablet's first sync.
+    if (qEnvironmentVariable("ANJU_TEST_SCENARIO") == QLatin1String("forwarded")) forwardEdits();
     signInTablet();
     // Returned after the tablet's first sync: the worker's test sees it arrive with the next one.
     m_data.m_supervisor->ok({"return", m_data.m_returnedHousehold.toStdString(), "--comment",
@@ -163,6 +165,23 @@ class RoleSetup : public QObject {
                                std::to_string(open.size()));
     m_data.m_conflictHousehold = QString::fromStdString(wangwu);
     m_data.m_returnedHousehold = QString::fromStdString(zhouba);
+  }
+
+  /// wang records a visit to 王五 and corrects its phone number offline; meanwhile the community gives G01
+  /// to someone else: wang's sync has those edits refused and passed to the community (5 out_of_scope
+  /// conflicts: the visit's 4 fields and the phone number).
+  void forwardEdits() {
+    e2e::Device wang = m_community->device("wang-forwarding", "wang");
+    syncOk(wang);
+    const std::string household = m_data.m_conflictHousehold.toStdString();
+    wang.ok({"visit", "add", household, "visit_date=" + QDate::currentDate().toString(Qt::ISODate).toStdString(),
+             "kind=revisit", "met=户主本人", "notes=反映楼道灯坏了"});
+    wang.ok({"household", "set", household, "phone=13900000009"});
+    if (m_community->server({"user", "grids", "--name", "wang", "--grid", "G02"}).exitCode != 0)
+      throw std::runtime_error("cannot take G01 from wang");
+    const e2e::Json refused = wang.sync();
+    if (refused.value("forwarded", 0) != 5)
+      throw std::runtime_error("expected 5 edits passed to the community: " + refused.dump());
   }
 
   void signInTablet() {

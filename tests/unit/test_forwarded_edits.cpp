@@ -262,7 +262,7 @@ TEST_CASE("a household created before the grid was taken: its members wait for t
   CHECK(c.serverFields(member).at("name").value == "新户主");
 }
 
-TEST_CASE("a worker moving his household to a grid not his asks his own grid's supervisor", "[sync][forwarded]") {
+TEST_CASE("a worker moving his household to a grid not his asks his own grid's supervisor, who may only move it within her grids", "[sync][forwarded]") {
   Community c;
   REQUIRE(c.tablet.save({{"household", c.household, "", {{"grid", "G02"}}}}).ok());
   const Json refused = c.pushRefused(403);
@@ -272,7 +272,15 @@ TEST_CASE("a worker moving his household to a grid not his asks his own grid's s
   REQUIRE(open.size() == 1);
   CHECK(open[0]["grid"] == "G01");  // the household's grid: li decides, not zhao
   CHECK(c.openConflicts("zhao").empty());
-  REQUIRE(c.resolve("li", open[0]["id"], {{"take", "incoming"}}).status == 200);
+  // Li does not cover G02: a decision cannot move the household out of her grids, as a push could not.
+  const auto refusedMove = c.resolve("li", open[0]["id"], {{"take", "incoming"}});
+  CHECK(refusedMove.status == 403);
+  CHECK(refusedMove.body["code"] == "out_of_scope");
+  CHECK(c.state.records().record(c.household)->grid == "G01");
+  CHECK(c.openConflicts("li").size() == 1);
+  // The community's head, who covers every grid, may.
+  c.state.accounts().addUser("zhang", Role::Supervisor, {}, "password-zhang");
+  REQUIRE(c.resolve("zhang", open[0]["id"], {{"take", "incoming"}}).status == 200);
   CHECK(c.state.records().record(c.household)->grid == "G02");
 }
 
