@@ -17,7 +17,7 @@ struct Options {
   std::string from, to, user, decision, conflict, exportFormat = "csv";
   std::optional<std::string> value;
   std::optional<int> olderThanDays;
-  bool mergeHouseholds = false;
+  bool mergeHouseholds = false, sameRecord = false;
   std::vector<std::string> comments, values;
 };
 
@@ -68,6 +68,7 @@ int resolve(Invocation& inv, const Options& o) {
   auto http = signedInClient(inv);
   if (!http) return kFailure;
   Json body{{"reason", o.reason}};
+  if (o.sameRecord) body["same_record"] = true;
   if (!o.take.empty()) {
     body["take"] = o.take;
   } else {
@@ -232,6 +233,8 @@ void addSupervisorCommands(CLI::App& app, Invocation& inv, std::function<int()>&
                   "(edit vs delete); server and incoming are aliases of local and remote")
       ->check(CLI::IsMember({"local", "remote", "server", "incoming", "restore", "confirm_delete"}));
   res->add_option("--reason", o->reason, "why (kept in the audit log)")->required();
+  res->add_flag("--same-record", o->sameRecord,
+                "an edit passed to the community (out_of_scope): decide the record's other open ones alike");
   json(res);
   on(res, [&inv, o] { return resolve(inv, *o); });
 

@@ -95,7 +95,9 @@ TEST_CASE("a tablet holds exactly the households of its user's grids as they cha
   CHECK(forwarded[0]["record"] == h1);
   CHECK(forwarded[0]["incoming"]["value"] == "玉泉家园1号楼");
   CHECK(forwarded[0]["incoming"]["user"] == "wang");
-  zhou.ok({"resolve", forwarded[0]["id"], "--take", "incoming", "--reason", "王某移交前已核实"});
+  const Json decided = Json::parse(zhou.ok({"resolve", forwarded[0]["id"], "--take", "incoming", "--reason",
+                                           "王某移交前已核实", "--same-record", "--json"}));
+  CHECK(decided["also_decided"] == Json::array());  // the address was the only edit of that record
   REQUIRE(zhou.sync()["ok"] == true);
   server = zhou.snapshot();
   CHECK(server[h1]["fields"]["address"] == "玉泉家园1号楼");
