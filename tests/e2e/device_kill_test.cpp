@@ -1,6 +1,7 @@
 // A tablet killed with SIGKILL again and again during its first pull of a community: each run goes
 // on from the last page it stored, and the file ends with exactly what an uninterrupted pull stores. A
-// tablet whose date is ahead, killed while its edits are re-dated and sent, loses and doubles none.
+// tablet whose date is ahead, killed while its edits are re-dated and sent, loses and doubles none; nor
+// does one whose edits of a grid taken from it are passed to the community.
 #include "harness.h"
 
 #include <synccore/hlc.h>
@@ -181,4 +182,66 @@ TEST_CASE("a tablet whose date is ahead, killed again and again while its edits 
   CHECK(synccore::Database(server.dbPath())
             .queryInteger("SELECT count(*) FROM change_log WHERE field='remarks' AND value LIKE '\"复核 %'") == 60);
   CHECK(killed.snapshot() == onServer);
+}
+
+TEST_CASE("a tablet killed again and again while its edits of a grid taken from it are passed to the community "
+          "loses and doubles none",
+          "[e2e][forwarded][crash]") {
+  const DemoServer server;
+  server.setSupervisorGrids({"G01", "G02"});
+  Device killed = server.signedIn("killed.db");
+  REQUIRE(killed.sync()["ok"] == true);
+  // Offline, every household of G01 gets a remark and a phone number; meanwhile the administrator takes
+  // G01 away.
+  std::map<std::string, std::string> expected;
+  for (const Json& h : Json::parse(killed.ok({"list", "--json"}))) {
+    if (h["grid"] != "G01") continue;
+    expected[h["uuid"]] = "移交前已核实 " + std::to_string(expected.size());
+    killed.ok({"household", "set", h["uuid"], "remarks=" + expected[h["uuid"]], "phone=13900000001"});
+  }
+  REQUIRE(expected.size() >= 40);
+  const size_t edits = 2 * expected.size();
+  server.setSupervisorGrids({"G02"});
+  // One edit per batch: each refusal passed on and taken as a notice, killed at random.
+  std::mt19937 random(13);
+  int kills = 0, midway = 0;
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    const std::chrono::milliseconds after(std::uniform_int_distribution<int>(1, 12)(random));
+    const KilledRun r = runKilledAfter({SURVEYCTL, "--db", killed.db(), "sync", "--push-batch", "1"}, after);
+    if (!r.killed) {
+      INFO(r.result.out << r.result.err);
+      REQUIRE(r.result.exitCode == 0);
+      break;
+    }
+    ++kills;
+    REQUIRE(integrity(killed.db()) == "ok");
+    const size_t notices = Json::parse(killed.ok({"notices", "--json"})).size();
+    if (notices > 0 && notices < edits) ++midway;
+  }
+  INFO(kills << " kills, " << midway << " while the edits were being passed on");
+  CHECK(midway >= 3);
+  REQUIRE(killed.sync()["ok"] == true);
+  CHECK(killed.ok({"outbox", "--json"}) == "[]");
+  // Every edit is a notice once on the tablet and a conflict once on the server, with its value.
+  const Json notices = Json::parse(killed.ok({"notices", "--json"}));
+  REQUIRE(notices.size() == edits);
+  std::map<std::string, std::string> noticed;
+  for (const Json& n : notices) {
+    CHECK(n["kind"] == "forwarded");
+    if (n["field"] == "remarks") noticed[n["record"]] = n["value"];
+  }
+  CHECK(noticed == expected);
+  synccore::Database db(server.dbPath());
+  const auto count = [&](const std::string& sql) { return static_cast<size_t>(db.queryInteger(sql)); };
+  CHECK(count("SELECT count(*) FROM conflicts WHERE kind='out_of_scope' AND status='open'") == edits);
+  CHECK(count("SELECT count(DISTINCT json_extract(incoming_side, '$.change_id')) FROM conflicts"
+              " WHERE kind='out_of_scope'") == edits);
+  CHECK(count("SELECT count(*) FROM forwarded_changes") == edits);
+  for (const auto& [uuid, remarks] : expected) {
+    auto st = db.prepare("SELECT json_extract(incoming_side, '$.value') FROM conflicts WHERE record_uuid=?"
+                         " AND field='remarks'");
+    st.bind(1, uuid);
+    REQUIRE(st.step());
+    CHECK(st.text(0) == remarks);
+  }
 }
