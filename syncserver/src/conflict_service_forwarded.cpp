@@ -30,6 +30,8 @@ std::variant<Value, Reply> ConflictService::takeForwarded(const Session& s, cons
   Value value = take == "incoming" ? conflict.incomingSide.value("value", Json()) : body["value"];
   if (auto invalid = checkValue(conflict, value)) return *invalid;
   if (auto refusal = checkGridMove(s, conflict, value)) return *refusal;
+  // The household may have moved since the edit was passed on: the supervisor must cover it now too.
+  if (info && !s.mayAccessGrid(info->grid)) return outOfScope(info->grid);
   const std::string& actor = s.user.name;
   if (!info) {
     // A record the worker created after its grid left them: created now, under its household.
@@ -38,6 +40,7 @@ std::variant<Value, Reply> ConflictService::takeForwarded(const Session& s, cons
     if (!household && (!parent || parent->deleted))
       return Reply::error(409, "needs_household", "take the household's own record first",
                           "请先采用该户本身的记录");
+    if (parent && !s.mayAccessGrid(parent->grid)) return outOfScope(parent->grid);
     RecordInfo created{conflict.recordUuid, conflict.recordType, household ? "" : parent->uuid,
                        household ? conflict.recordUuid : parent->uuid, household ? conflict.grid : parent->grid,
                        false, std::nullopt};

@@ -284,6 +284,28 @@ TEST_CASE("a worker moving his household to a grid not his asks his own grid's s
   CHECK(c.state.records().record(c.household)->grid == "G02");
 }
 
+TEST_CASE("a forwarded edit of a household moved on since is for a supervisor covering its grid now",
+          "[sync][forwarded]") {
+  Community c;
+  c.phoneEditedThenG01Taken();
+  const Json refused = c.pushRefused(403);
+  const std::string id = refused[0]["conflict_id"];
+  {
+    synccore::Transaction tx(c.state.db());
+    const auto record = *c.state.records().record(c.household);
+    c.state.records().apply(record, "grid", {Json("G02"), c.state.tick().toString(), "zhang", "server", "move-2"});
+    tx.commit();
+  }
+  // Li still sees it (it arose in G01) but no longer covers the household: taking it is refused.
+  const auto refusedTake = c.resolve("li", id, {{"take", "incoming"}});
+  CHECK(refusedTake.status == 403);
+  CHECK(refusedTake.body["code"] == "out_of_scope");
+  CHECK(c.onServer("phone")->value == "13800000001");
+  c.state.accounts().addUser("zhang", Role::Supervisor, {}, "password-zhang");
+  REQUIRE(c.resolve("zhang", id, {{"take", "incoming"}}).status == 200);
+  CHECK(c.onServer("phone")->value == "13900000002");
+}
+
 TEST_CASE("a forwarded delete is done only when the supervisor takes it", "[sync][forwarded]") {
   Community c;
   REQUIRE(c.tablet.save({{"household", c.household, "", {}, true}}).ok());
