@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <map>
 #include <random>
 
@@ -29,26 +30,42 @@ std::string integrity(const std::string& deviceDb) {
   return st.text(0);
 }
 
-/// Runs `surveyctl sync` on the device and SIGKILLs it after 15–200 ms, until a run ends by itself;
-/// at least three kills must land in the middle of the pull (cursor between 0 and `lastCursor`).
-void syncKilledAgainAndAgain(const Device& device, int64_t lastCursor) {
-  std::mt19937 random(7);
-  int kills = 0, midPull = 0;
-  for (int attempt = 0; attempt < 60; ++attempt) {
-    const std::chrono::milliseconds after(std::uniform_int_distribution<int>(15, 200)(random));
-    const KilledRun r = runKilledAfter({SURVEYCTL, "--db", device.db(), "sync"}, after);
+/// Kills of a run of killedAgainAndAgain: all of them, and those that fell where the test wants them.
+struct Kills {
+  int all = 0, midway = 0;
+};
+
+/// Runs `command` on a device file and SIGKILLs it after a random delay within `delayMs`, again and again,
+/// until a run ends by itself (exit 0) or `attempts` runs were killed; after each kill the file must be
+/// intact, and `landedMidway()` says whether the kill fell where the test wants kills.
+Kills killedAgainAndAgain(const std::vector<std::string>& command, const std::string& deviceDb, unsigned seed,
+                        std::pair<int, int> delayMs, int attempts, const std::function<bool()>& landedMidway) {
+  std::mt19937 random(seed);
+  Kills kills;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    const std::chrono::milliseconds after(std::uniform_int_distribution<int>(delayMs.first, delayMs.second)(random));
+    const KilledRun r = runKilledAfter(command, after);
     if (!r.killed) {
       INFO(r.result.out << r.result.err);
       REQUIRE(r.result.exitCode == 0);
       break;
     }
-    ++kills;
-    const int64_t cursor = storedPullCursor(device.db());
-    if (cursor > 0 && cursor < lastCursor) ++midPull;
-    REQUIRE(integrity(device.db()) == "ok");
+    ++kills.all;
+    REQUIRE(integrity(deviceDb) == "ok");
+    if (landedMidway()) ++kills.midway;
   }
-  INFO(kills << " kills, " << midPull << " in the middle of the pull");
-  CHECK(midPull >= 3);
+  return kills;
+}
+
+/// Runs `surveyctl sync` on the device and SIGKILLs it after 15–200 ms, until a run ends by itself;
+/// at least three kills must land in the middle of the pull (cursor between 0 and `lastCursor`).
+void syncKilledAgainAndAgain(const Device& device, int64_t lastCursor) {
+  const Kills kills = killedAgainAndAgain({SURVEYCTL, "--db", device.db(), "sync"}, device.db(), 7, {15, 200}, 60, [&] {
+    const int64_t cursor = storedPullCursor(device.db());
+    return cursor > 0 && cursor < lastCursor;
+  });
+  INFO(kills.all << " kills, " << kills.midway << " in the middle of the pull");
+  CHECK(kills.midway >= 3);
 }
 
 /// Whether an HLC stamp's wall time is at most `slack` after this machine's clock.
@@ -150,26 +167,17 @@ TEST_CASE("a tablet whose date is ahead, killed again and again while its edits 
     expected[uuid] = "复核 " + std::to_string(i);
     killed.ok({"--clock-offset-ms", dayAhead, "household", "set", uuid, "remarks=" + expected[uuid]});
   }
-  // One edit per batch: the refusal, the re-dating and sixty pipelined pushes, each killed at random.
-  std::mt19937 random(11);
-  int kills = 0, midPush = 0;  // kills after the edits were re-dated, some still to send
-  for (int attempt = 0; attempt < 80; ++attempt) {
-    const std::chrono::milliseconds after(std::uniform_int_distribution<int>(2, 60)(random));
-    const KilledRun r = runKilledAfter(
-        {SURVEYCTL, "--db", killed.db(), "--clock-offset-ms", dayAhead, "sync", "--push-batch", "1"}, after);
-    if (!r.killed) {
-      INFO(r.result.out << r.result.err);
-      REQUIRE(r.result.exitCode == 0);
-      break;
-    }
-    ++kills;
-    REQUIRE(integrity(killed.db()) == "ok");
-    const Json outbox = Json::parse(killed.ok({"outbox", "--json"}));
-    if (!outbox.empty() && outbox.size() < expected.size() && stampedWithin(outbox[0]["hlc"], std::chrono::minutes(10)))
-      ++midPush;
-  }
-  INFO(kills << " kills, " << midPush << " while re-dated edits were being sent");
-  CHECK(midPush >= 1);
+  // One edit per batch: the refusal, the re-dating and sixty pipelined pushes, each killed at random; some
+  // kills after the edits were re-dated, with some still to send.
+  const Kills kills = killedAgainAndAgain(
+      {SURVEYCTL, "--db", killed.db(), "--clock-offset-ms", dayAhead, "sync", "--push-batch", "1"}, killed.db(), 11,
+      {2, 60}, 80, [&] {
+        const Json outbox = Json::parse(killed.ok({"outbox", "--json"}));
+        return !outbox.empty() && outbox.size() < expected.size() &&
+               stampedWithin(outbox[0]["hlc"], std::chrono::minutes(10));
+      });
+  INFO(kills.all << " kills, " << kills.midway << " while re-dated edits were being sent");
+  CHECK(kills.midway >= 1);
   const Json last = Json::parse(killed.ok({"--clock-offset-ms", dayAhead, "sync"}));
   CHECK(last["ok"] == true);
   CHECK(killed.ok({"outbox", "--json"}) == "[]");
@@ -203,23 +211,13 @@ TEST_CASE("a tablet killed again and again while its edits of a grid taken from 
   const size_t edits = 2 * expected.size();
   server.setSupervisorGrids({"G02"});
   // One edit per batch: each refusal passed on and taken as a notice, killed at random.
-  std::mt19937 random(13);
-  int kills = 0, midway = 0;
-  for (int attempt = 0; attempt < 300; ++attempt) {
-    const std::chrono::milliseconds after(std::uniform_int_distribution<int>(1, 12)(random));
-    const KilledRun r = runKilledAfter({SURVEYCTL, "--db", killed.db(), "sync", "--push-batch", "1"}, after);
-    if (!r.killed) {
-      INFO(r.result.out << r.result.err);
-      REQUIRE(r.result.exitCode == 0);
-      break;
-    }
-    ++kills;
-    REQUIRE(integrity(killed.db()) == "ok");
-    const size_t notices = Json::parse(killed.ok({"notices", "--json"})).size();
-    if (notices > 0 && notices < edits) ++midway;
-  }
-  INFO(kills << " kills, " << midway << " while the edits were being passed on");
-  CHECK(midway >= 3);
+  const Kills kills = killedAgainAndAgain({SURVEYCTL, "--db", killed.db(), "sync", "--push-batch", "1"}, killed.db(),
+                                          13, {1, 12}, 300, [&] {
+                                            const size_t notices = Json::parse(killed.ok({"notices", "--json"})).size();
+                                            return notices > 0 && notices < edits;
+                                          });
+  INFO(kills.all << " kills, " << kills.midway << " while the edits were being passed on");
+  CHECK(kills.midway >= 3);
   REQUIRE(killed.sync()["ok"] == true);
   CHECK(killed.ok({"outbox", "--json"}) == "[]");
   // Every edit is a notice once on the tablet and a conflict once on the server, with its value.
