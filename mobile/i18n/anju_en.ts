@@ -1209,12 +1209,12 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <source>%1、%2</source>
-        <translation>%1, %2</translation>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
-        <source>%1;%2:%3</source>
-        <translation>%1; %2: %3</translation>
+        <source>;</source>
+        <translation>; </translation>
     </message>
 </context>
 <context>

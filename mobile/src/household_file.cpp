@@ -1,6 +1,7 @@
 #include "household_file.h"
 
 #include <map>
+#include <vector>
 
 #include "display_format.h"
 #include "session.h"
@@ -35,7 +36,7 @@ HouseholdFile::HouseholdFile(QObject* parent)
       m_members({"uuid", "name", "relation", "isHead", "sex", "age", "idNumber", "labour", "work", "notices"}),
       m_visits({"uuid", "date", "kind", "met", "notes", "problems", "followUp"}),
       m_sections({"key", "label", "answered", "total"}),
-      m_notices({"id", "ids", "kind", "record", "field", "fields", "value", "sensitive", "message", "conflictId"}),
+      m_notices({"id", "ids", "kind", "record", "field", "value", "sensitive", "message", "conflictId"}),
       m_reviewComments({"record", "field", "comment"}) {
   if (Session* session = Session::instance())
     connect(session, &Session::dataChanged, this, &HouseholdFile::reload);
@@ -143,41 +144,45 @@ void HouseholdFile::reload() {
   }
   m_sections.setRows(sectionRows);
 
-  QList<QVariantMap> noticeRows;
-  std::map<std::string, qsizetype> forwardedRow;  // by record: one card for a record's edits passed on
+  // One card per notice, except a record's edits passed to the community: those share one.
+  std::vector<std::vector<const synccore::SyncNotice*>> cards;
+  std::map<std::string, size_t> forwardedCard;  // by record
   for (const auto& n : notices) {
-    auto name = recordNames.find(n.recordUuid);
-    if (name == recordNames.end()) continue;
-    const auto* def = definition.record(n.recordType);
-    const auto* field = def ? def->field(n.field) : nullptr;
-    const QString label = field ? DisplayFormat::label(field->labels) : QString::fromStdString(n.field);
-    const QString value = field ? DisplayFormat::text(*field, n.value) : QString::fromStdString(n.value.dump());
-    const bool sensitive = field && field->isSensitive();
-    if (const auto grouped = forwardedRow.find(n.recordUuid); n.kind == "forwarded" && grouped != forwardedRow.end()) {
-      // The same record's other fields join its card: "field: value; …", a sensitive value masked.
-      QVariantMap& row = noticeRows[grouped->second];
-      if (row.value("fields").toInt() == 1)
-        row["value"] = tr("%1:%2").arg(row.value("field").toString(),
-                                      row.value("sensitive").toBool() ? DisplayFormat::mask(row.value("value").toString())
-                                                                      : row.value("value").toString());
-      row["field"] = tr("%1、%2").arg(row.value("field").toString(), label);
-      row["value"] = tr("%1;%2:%3").arg(row.value("value").toString(), label, sensitive ? DisplayFormat::mask(value) : value);
-      row["sensitive"] = false;
-      row["fields"] = row.value("fields").toInt() + 1;
-      row["ids"] = row.value("ids").toList() << static_cast<int>(n.id);
+    if (!recordNames.count(n.recordUuid)) continue;
+    if (n.kind != "forwarded") {
+      cards.push_back({&n});
       continue;
     }
-    if (n.kind == "forwarded") forwardedRow[n.recordUuid] = noticeRows.size();
-    noticeRows << QVariantMap{{"id", static_cast<int>(n.id)},
-                              {"ids", QVariantList{static_cast<int>(n.id)}},
-                              {"kind", QString::fromStdString(n.kind)},
-                              {"record", name->second},
-                              {"field", label},
-                              {"fields", 1},
-                              {"value", value},
-                              {"sensitive", sensitive},
-                              {"message", DisplayFormat::chosen(n.messageZh, n.messageEn)},
-                              {"conflictId", QString::fromStdString(n.conflictId)}};
+    const auto [card, fresh] = forwardedCard.try_emplace(n.recordUuid, cards.size());
+    if (fresh) cards.emplace_back();
+    cards[card->second].push_back(&n);
+  }
+  QList<QVariantMap> noticeRows;
+  for (const auto& card : cards) {
+    const synccore::SyncNotice& first = *card.front();
+    QStringList labels, values, fieldValues;
+    QVariantList ids;
+    bool sensitive = false;  // of the card's one field (several are masked in the line instead)
+    for (const auto* n : card) {
+      const auto* def = definition.record(n->recordType);
+      const auto* field = def ? def->field(n->field) : nullptr;
+      sensitive = field && field->isSensitive();
+      labels << (field ? DisplayFormat::label(field->labels) : QString::fromStdString(n->field));
+      values << (field ? DisplayFormat::text(*field, n->value) : QString::fromStdString(n->value.dump()));
+      // Several fields in one line: "field: value; …", a sensitive value masked.
+      fieldValues << tr("%1:%2").arg(labels.back(), sensitive ? DisplayFormat::mask(values.back()) : values.back());
+      ids << static_cast<int>(n->id);
+    }
+    const bool single = card.size() == 1;
+    noticeRows << QVariantMap{{"id", static_cast<int>(first.id)},
+                              {"ids", ids},
+                              {"kind", QString::fromStdString(first.kind)},
+                              {"record", recordNames.at(first.recordUuid)},
+                              {"field", labels.join(tr("、"))},
+                              {"value", single ? values.front() : fieldValues.join(tr(";"))},
+                              {"sensitive", single && sensitive},
+                              {"message", DisplayFormat::chosen(first.messageZh, first.messageEn)},
+                              {"conflictId", QString::fromStdString(first.conflictId)}};
   }
   m_notices.setRows(noticeRows);
   loadReview(recordNames);
@@ -244,9 +249,7 @@ bool HouseholdFile::resubmit(const QString& note) {
   return true;
 }
 
-void HouseholdFile::dismissNotice(int id) {
-  if (Session::instance()->store().dismissNotice(id)) Session::instance()->notifyDataChanged();
-}
+void HouseholdFile::dismissNotice(int id) { dismissNotices({id}); }
 
 void HouseholdFile::dismissNotices(const QVariantList& ids) {
   bool any = false;

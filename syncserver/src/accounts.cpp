@@ -1,6 +1,7 @@
 #include "accounts.h"
 
 #include "grid_directory.h"
+#include "server_time.h"
 
 #include "synccore/field_cipher.h"
 #include "synccore/password_hash.h"
@@ -23,11 +24,6 @@ std::string sha256Hex(std::string_view text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   return synccore::toHex(digest, sizeof digest);
-}
-
-int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 std::string isoNow() {
@@ -102,7 +98,7 @@ void Accounts::addUser(const std::string& name, Role role, const std::vector<std
                        const std::string& password) {
   checkNewUser(name, grids);
   checkPassword(password);
-  insertUser(name, role, grids, hashPassword(password));
+  storeUser(name, role, grids, hashPassword(password));
 }
 
 void Accounts::checkNewUser(const std::string& name, const std::vector<std::string>& grids) const {
@@ -116,6 +112,11 @@ void Accounts::checkNewUser(const std::string& name, const std::vector<std::stri
 void Accounts::insertUser(const std::string& name, Role role, const std::vector<std::string>& grids,
                           const std::string& passwordHash) {
   checkNewUser(name, grids);
+  storeUser(name, role, grids, passwordHash);
+}
+
+void Accounts::storeUser(const std::string& name, Role role, const std::vector<std::string>& grids,
+                         const std::string& passwordHash) {
   m_db.cached("INSERT INTO users(name, role, grids, password_hash, created_at) VALUES(?,?,?,?,?)")
       .bind(1, name)
       .bind(2, roleName(role))
@@ -123,7 +124,7 @@ void Accounts::insertUser(const std::string& name, Role role, const std::vector<
       .bind(4, passwordHash)
       .bind(5, isoNow())
       .run();
-  m_tenures.change(name, {}, grids, wallMs());
+  m_tenures.change(name, {}, grids, nowMs());
 }
 
 User Accounts::existingUser(const std::string& name) const {
@@ -147,7 +148,7 @@ std::vector<std::string> Accounts::setGrids(const std::string& name, const std::
   const User before = existingUser(name);
   checkGrids(grids);
   m_db.cached("UPDATE users SET grids=? WHERE name=?").bind(1, Json(grids).dump()).bind(2, name).run();
-  m_tenures.change(name, before.grids, grids, wallMs());
+  m_tenures.change(name, before.grids, grids, nowMs());
   return before.grids;
 }
 

@@ -84,6 +84,9 @@ class Accounts {
  private:
   /// Creates the users and tokens tables (before the grid history, which starts from users).
   static synccore::Database& createTables(synccore::Database& db);
+  /// Writes a checked new user and starts their grid history.
+  void storeUser(const std::string& name, Role role, const std::vector<std::string>& grids,
+                 const std::string& passwordHash);
   User existingUser(const std::string& name) const;
   size_t signOutEverywhere(const std::string& name);
   synccore::Database& m_db;

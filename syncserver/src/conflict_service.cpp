@@ -144,11 +144,8 @@ Reply ConflictService::resolve(const Session& s, const std::string& conflictId, 
   if (conflict.kind == "duplicate_person")
     return Reply::error(422, "needs_merge", "duplicate persons are resolved by merging the two records",
                         "重复人员须通过合并两条人员记录来处理");
-  auto info = m_state.records().record(conflict.recordUuid);
   std::string take = hasTake ? canonicalTake(body["take"]) : "value";
   const bool deleteKind = conflict.kind == "edit_vs_delete" || conflict.kind == "delete_vs_edit";
-  Value finalValue;
-  Json changes = Json::array();
   if (!deleteKind && (take == "restore" || take == "confirm_delete"))
     return Reply::error(400, "bad_request", "restore and confirm_delete are for edit/delete conflicts",
                         "恢复或确认删除只用于修改与删除的冲突");
@@ -156,6 +153,9 @@ Reply ConflictService::resolve(const Session& s, const std::string& conflictId, 
   if (body.contains("same_record"))
     return Reply::error(400, "bad_request", "same_record is for edits passed to the community (out_of_scope)",
                         "same_record 只用于网格外的修改");
+  const auto info = m_state.records().record(conflict.recordUuid);
+  Value finalValue;
+  Json changes = Json::array();
   if (!deleteKind) {
     finalValue = take == "server" ? conflict.serverSide.value("value", Json())
                  : take == "incoming" ? conflict.incomingSide.value("value", Json())
